@@ -1,0 +1,70 @@
+"""The `tailor` command. Subcommands live in their own modules; heavy libraries load inside commands,
+so `tailor --help` stays fast. Every failure ends as one line on stderr and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from datetime import UTC, datetime
+
+import click
+import typer
+
+from app.cli import datasets, evaluate, optimize, prompts
+from app.errors import TailorError
+from app.settings import apply_quiet_environment
+
+app = typer.Typer(
+    name="tailor",
+    help="Honest resume tailoring on a multi-agent pipeline, with an evaluation harness that gates every change.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("optimize")(optimize.optimize)
+app.add_typer(prompts.app, name="prompts")
+app.add_typer(datasets.app, name="datasets")
+evaluate.register(app)
+
+INTERNAL_ERROR = 70
+
+
+def _log_internal(exc: BaseException) -> str:
+    """Keep the traceback for developers in the data folder; the user sees one line."""
+    try:
+        from app.settings import get_settings
+
+        path = get_settings().data / "logs" / "errors.log"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(f"--- {datetime.now(UTC).isoformat()} {' '.join(sys.argv[1:2])}\n")
+            handle.write("".join(traceback.format_exception(exc)))
+        return str(path)
+    except Exception:
+        return "(could not write the error log)"
+
+
+def main() -> None:
+    apply_quiet_environment()
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        code = app(standalone_mode=False)
+    except TailorError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        print("error: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except click.ClickException as exc:
+        print(f"error: {exc.format_message()}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except Exception as exc:
+        where = _log_internal(exc)
+        print(f"error: internal error ({type(exc).__name__}); details in {where}", file=sys.stderr)
+        sys.exit(INTERNAL_ERROR)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,89 @@
+"""`tailor eval` and `tailor score`: the evaluation harness commands (logic lives in evals/)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def _split(value: str | None) -> list[str] | None:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else None
+
+
+def eval_command(
+    pipeline: Annotated[str, typer.Option(help="Pipeline label, hash or alias.")] = "production",
+    dataset: Annotated[
+        str, typer.Option(help="NAME[:SPLIT], e.g. golden:smoke, or a folder path.")
+    ] = "golden:smoke",
+    concurrency: Annotated[int, typer.Option(min=1, max=256, help="Cases in flight at once.")] = 4,
+    judge_model: Annotated[
+        str | None, typer.Option(help="Judge model (litellm string); enables Ragas LLM metrics.")
+    ] = None,
+    scorers: Annotated[
+        str | None, typer.Option(help="Comma list; default: deterministic + similarity + judge.")
+    ] = None,
+    model: Annotated[str | None, typer.Option(help="Run every agent on this model instead.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the LLM cache.")] = False,
+    no_track: Annotated[bool, typer.Option("--no-track", help="Do not log to MLflow.")] = False,
+    judge_n: Annotated[int, typer.Option(min=1, max=10, help="Judge samples per rubric.")] = 1,
+    out: Annotated[Path | None, typer.Option(help="Results folder (default: data/runs/<key>).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Run a pipeline version over a golden dataset: score every case, write results, log to MLflow."""
+    from evals.harness import EvalRequest, run_evaluation
+
+    summary, _folder = run_evaluation(
+        EvalRequest(
+            pipeline=pipeline,
+            dataset=dataset,
+            concurrency=concurrency,
+            judge_model=judge_model,
+            scorers=_split(scorers),
+            model=model,
+            use_cache=not no_cache,
+            track=not no_track,
+            judge_n=judge_n,
+            out=out,
+            show_progress=not as_json,
+        )
+    )
+    if as_json:
+        typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+
+
+def score_command(
+    resume: Annotated[Path, typer.Option("--resume", help="The source resume (JSON Resume or text).")],
+    jd: Annotated[Path, typer.Option("--jd", help="The job description.")],
+    output: Annotated[
+        Path, typer.Option("--output", help="The tailored resume: JSON Resume, text, or optimize JSON.")
+    ],
+    case: Annotated[
+        Path | None, typer.Option("--case", help="A golden case (JSON) with ground truth.")
+    ] = None,
+    scorers: Annotated[
+        str | None, typer.Option(help="Comma list (default: the deterministic scorers).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Score any tailored resume against its source and JD, with every offending span."""
+    from evals.harness import print_scores, score_files
+
+    result = score_files(resume, jd, output, case, _split(scorers))
+    if as_json:
+        typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        print_scores(result)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the harness commands to the main app."""
+    app.command("eval")(eval_command)
+    app.command("score")(score_command)
+    try:
+        from app.cli.judge import app as judge_app
+    except ModuleNotFoundError:  # TEMP until the judge CLI lands
+        return
+    app.add_typer(judge_app, name="judge")

@@ -1,0 +1,72 @@
+"""`tailor judge ...`: the LLM judge's calibration against human labels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(help="The LLM judge: calibrate it against human labels.", no_args_is_help=True)
+
+
+@app.callback()
+def judge() -> None:
+    """The LLM judge: calibrate it against human labels."""
+
+
+@app.command()
+def calibrate(
+    labels: Annotated[Path, typer.Option("--labels", help="Labels JSONL (see golden/README.md)")],
+    judge_model: Annotated[str | None, typer.Option("--judge-model", help="litellm model string")] = None,
+    n: Annotated[int, typer.Option("--n", min=1, max=20, help="Judge samples per rubric")] = 1,
+    datasets: Annotated[
+        Path | None, typer.Option("--datasets", help="Folder holding the labelled cases")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
+) -> None:
+    """Run the judge on every labelled output, report agreement per rubric, and record it."""
+    import asyncio
+
+    from app.models import ModelClient, ResponseCache, validate_model
+    from app.registry import open_registry
+    from app.settings import get_settings
+    from evals.judge import CalibrationStore, JudgeConfig
+    from evals.judge import calibrate as run_calibration
+
+    settings = get_settings()
+    config = JudgeConfig(model=judge_model or settings.judge_model, n=n)
+    validate_model(config.model)
+    registry = open_registry()
+    client = ModelClient(
+        cache=ResponseCache(settings.cache_file) if settings.cache_enabled else None,
+        retries=settings.max_retries,
+        timeout_s=settings.request_timeout_s,
+    )
+    store = CalibrationStore(settings.state)
+    try:
+        report = asyncio.run(
+            run_calibration(labels, config, client, registry, datasets or settings.datasets, store=store)
+        )
+    finally:
+        store.close()
+    if as_json:
+        typer.echo(report.model_dump_json(indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"judge {report.model} (n={n}) on {report.rows} labelled rows")
+    for column in ("rubric", "n", "missing", "accuracy", "kappa", "note"):
+        table.add_column(
+            column, justify="right" if column in ("n", "missing", "accuracy", "kappa") else "left"
+        )
+    for r in report.rubrics:
+        accuracy = "-" if r.accuracy is None else f"{r.accuracy:.2f}"
+        kappa = "-" if r.kappa is None else f"{r.kappa:.2f}"
+        table.add_row(r.rubric, str(r.n), str(r.missing), accuracy, kappa, r.kappa_note or "")
+    console = Console()
+    console.print(table)
+    console.print(
+        f"judge version {report.judge_version[:12]} recorded as calibrated ({report.judge_version})"
+    )

@@ -1,0 +1,79 @@
+"""`tailor optimize`: tailor one resume to one job description."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from app.pipeline import Suggestion, TailorResult
+
+
+class OutputFormat(StrEnum):
+    md = "md"
+    json = "json"
+
+
+def optimize(
+    resume: Annotated[Path, typer.Option("--resume", help="JSON Resume, markdown or plain-text file.")],
+    jd: Annotated[Path, typer.Option("--jd", help="Job description: text, or a jsonresume job JSON.")],
+    pipeline: Annotated[str, typer.Option(help="Pipeline label, hash or alias.")] = "production",
+    model: Annotated[str | None, typer.Option(help="Run every agent on this litellm model instead.")] = None,
+    format: Annotated[OutputFormat, typer.Option("--format", help="md or json.")] = OutputFormat.md,
+    out: Annotated[Path | None, typer.Option(help="Write here (atomically) instead of stdout.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the LLM cache.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No run summary on stderr.")] = False,
+) -> None:
+    """Tailor a resume to a job description. Employers, titles, dates, degrees and contact details
+    are copied from the source; every rewritten line is fact-checked against its original."""
+    from app.fileio import atomic_write_text
+    from app.services.tailoring import make_client, read_inputs, resolve_pipeline, run_tailoring
+    from app.settings import get_settings
+
+    settings = get_settings()
+    inputs = read_inputs(resume, jd, settings)
+    chosen = resolve_pipeline(pipeline, model)
+    client = make_client(use_cache=settings.cache_enabled and not no_cache, settings=settings)
+    result = asyncio.run(run_tailoring(inputs, chosen, client, settings=settings))
+
+    if format is OutputFormat.json:
+        text = json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = result.markdown + _suggestions_markdown(result.suggestions)
+    if out is not None:
+        atomic_write_text(out, text)
+    else:
+        sys.stdout.write(text)
+    if not quiet:
+        _summary(result, out)
+
+
+def _suggestions_markdown(suggestions: list[Suggestion]) -> str:
+    if not suggestions:
+        return ""
+    lines = ["", "---", "", "## Suggestions (not part of the resume)", ""]
+    for s in suggestions:
+        lines.append(f"- **{s.requirement}** ({s.importance.replace('_', '-')}, {s.status}): {s.note}")
+    return "\n".join(lines) + "\n"
+
+
+def _summary(result: TailorResult, out: Path | None) -> None:
+    from rich.console import Console
+
+    accepted = sum(c.status == "accepted" for c in result.changes)
+    reverted = sum(c.status == "reverted" for c in result.changes)
+    usage, pipe = result.usage, result.pipeline
+    Console(stderr=True).print(
+        f"[dim]pipeline {pipe['label']} ({pipe['hash'][:12]}) · {accepted} line(s) rewritten, "
+        f"{reverted} reverted by the fact-checker · {len(result.suggestions)} suggestion(s) · "
+        f"{usage['input_tokens']}+{usage['output_tokens']} tokens, {usage['calls']} calls "
+        f"({usage['cache_hits']} cached) · {result.latency_ms / 1000:.1f}s"
+        + (f" · written to {out}" if out else "")
+        + "[/dim]"
+    )

@@ -1,0 +1,177 @@
+"""`tailor prompts ...`: the prompt registry, its lock and its aliases."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from app.registry import Registry
+
+app = typer.Typer(help="Versioned prompts, pipeline manifests and aliases.", no_args_is_help=True)
+
+
+def _registry() -> Registry:
+    from app.registry import open_registry
+
+    return open_registry()
+
+
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console()
+
+
+@app.command("list")
+def list_() -> None:
+    """Prompt versions (released or draft), pipelines with their hashes, and aliases."""
+    from rich.table import Table
+
+    reg = _registry()
+    table = Table(title="Prompts", title_justify="left")
+    for col in ("prompt", "version", "status", "parent", "hash"):
+        table.add_column(col, no_wrap=True)
+    table.add_column("description", no_wrap=True, overflow="ellipsis", max_width=60)
+    for name in reg.prompt_names():
+        for p in reg.versions(name):
+            status = "released" if reg.lock.is_released(p.ref) else "draft"
+            table.add_row(name, p.version, status, p.parent or "", p.content_hash[:12], p.description)
+    pipes = Table(title="Pipelines", title_justify="left")
+    for col in ("label", "hash", "status", "aliases"):
+        pipes.add_column(col, no_wrap=True)
+    pipes.add_column("description", no_wrap=True, overflow="ellipsis", max_width=60)
+    aliases = reg.aliases()
+    for pipe in reg.pipelines():
+        names = ", ".join(a.alias for a in aliases if a.pipeline_hash == pipe.hash)
+        status = "released" if reg.lock.pipeline_released(pipe.label) else "draft"
+        pipes.add_row(pipe.label, pipe.short_hash, status, names, pipe.description)
+    console = _console()
+    console.print(table)
+    console.print(pipes)
+
+
+@app.command()
+def show(
+    ref: Annotated[str, typer.Argument(help="name@version, name, or a pipeline label/hash/alias")],
+) -> None:
+    """A prompt version's templates and parameters, or a pipeline's resolved agents."""
+    import json
+
+    from app.errors import NotFoundError
+
+    reg = _registry()
+    console = _console()
+    if "@" in ref or ref in reg.prompt_names():
+        p = reg.prompt(ref)
+        status = "released" if reg.lock.is_released(p.ref) else "draft"
+        console.print(f"[bold]{p.ref}[/bold] ({status}, hash {p.content_hash[:12]}, parent {p.parent})")
+        console.print(p.description)
+        console.print(f"params: {json.dumps(p.params)}")
+        for user, assistant in p.shots:
+            console.print(
+                f"[dim]example[/dim] user: {user}\n[dim]example[/dim] assistant: {assistant}", markup=True
+            )
+        for role in ("system", "user"):
+            console.rule(f"{role}.j2")
+            console.print(p.template_source(role), markup=False, highlight=False)
+        return
+    try:
+        pipe = reg.resolve(ref)
+    except NotFoundError:
+        raise NotFoundError(f"unknown prompt or pipeline {ref!r}") from None
+    console.print(f"[bold]{pipe.label}[/bold] {pipe.hash}\n{pipe.description}\nsource: {pipe.source}")
+    console.print_json(json.dumps({name: a.identity() for name, a in pipe.agents.items()}))
+
+
+@app.command()
+def diff(
+    old: Annotated[str, typer.Argument(help="name@v1, or a pipeline label/hash/alias")],
+    new: Annotated[str, typer.Argument(help="name@v2 (or just v2), or a pipeline")],
+) -> None:
+    """A readable diff between two prompt versions or two pipelines."""
+    from app.registry._diff import diff_pipelines, diff_prompts
+
+    reg = _registry()
+    if "@" in old:
+        name = old.split("@")[0]
+        new_ref = new if "@" in new else f"{name}@{new}"
+        text = diff_prompts(reg.prompt(old), reg.prompt(new_ref))
+    else:
+        text = diff_pipelines(reg.resolve(old), reg.resolve(new))
+    from rich.syntax import Syntax
+
+    _console().print(Syntax(text, "diff", theme="ansi_dark", word_wrap=True) if text else "no differences")
+
+
+@app.command()
+def new(
+    name: Annotated[str, typer.Argument(help="Prompt name")],
+    from_: Annotated[str, typer.Option("--from", help="The version to start from, e.g. v2")],
+    description: Annotated[str | None, typer.Option(help="What this version changes")] = None,
+) -> None:
+    """Start a new draft version of a prompt from an existing one (released versions never change)."""
+    p = _registry().new_version(name, from_, description)
+    typer.echo(f"created {p.ref} (draft) at {p.path}; edit it, then: tailor prompts release {p.ref}")
+
+
+@app.command()
+def release(
+    ref: Annotated[str, typer.Argument(help="name@version of a prompt, or a pipeline label")],
+) -> None:
+    """Lock a draft: record its content hash so any later edit fails `tailor prompts check`."""
+    reg = _registry()
+    if "@" in ref:
+        p = reg.release(ref)
+        typer.echo(f"released {p.ref} ({p.content_hash[:12]})")
+    else:
+        pipe = reg.release_pipeline(ref)
+        typer.echo(f"released pipeline {pipe.label} ({pipe.short_hash})")
+
+
+@app.command()
+def check() -> None:
+    """Fail, naming each file, if a released prompt or pipeline was edited."""
+    from app.errors import RegistryError
+
+    problems = _registry().check()
+    for problem in problems:
+        typer.echo(f"{problem}", err=True)
+    if problems:
+        raise RegistryError(f"{len(problems)} problem(s) in the prompt registry; first: {problems[0]}")
+    typer.echo("registry ok: every released version matches its lock")
+
+
+@app.command()
+def alias(
+    name: Annotated[str, typer.Argument(help="production, staging, or any name")],
+    target: Annotated[str, typer.Argument(help="Pipeline label, hash or another alias")],
+    why: Annotated[str, typer.Option("--why", help="Reason, recorded with who and when")],
+) -> None:
+    """Point an alias at a pipeline version (direct move; the gate will guard `production` later)."""
+    move = _registry().set_alias(name, target, why)
+    prev = f" (was {move.previous_hash[:12]})" if move.previous_hash else ""
+    typer.echo(f"{move.alias} -> {move.label} {move.pipeline_hash[:12]}{prev} by {move.who}: {move.why}")
+
+
+@app.command()
+def aliases(
+    history: Annotated[bool, typer.Option("--history", help="Every move, oldest first")] = False,
+) -> None:
+    """Where each alias points now, or the full history of moves."""
+    from rich.table import Table
+
+    reg = _registry()
+    current = reg.aliases()  # a fresh store adopts the bootstrap file first
+    moves = reg.store.history() if history else current
+    table = Table()
+    for col in ("alias", "pipeline", "hash", "who", "when (UTC)", "why"):
+        table.add_column(col)
+    for m in moves:
+        when = datetime.fromtimestamp(m.at, UTC).strftime("%Y-%m-%d %H:%M:%S")
+        table.add_row(m.alias, m.label, m.pipeline_hash[:12], m.who, when, m.why)
+    _console().print(table)

@@ -1,0 +1,116 @@
+"""Quantities as resumes write them, compared by value: "30%", "$1.2M", "1.2 million", "10k", "five".
+
+A rewrite may restate "five engineers" as "5 engineers"; it may not turn 30% into 45%.
+Percentages match only percentages and money only money; plain numbers match any unit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from app.grounding._normalize import normalize_text
+
+UNITS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+}
+TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+SCALES = {
+    "hundred": 100,
+    "thousand": 1_000,
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
+    "k": 1_000,
+    "m": 1_000_000,
+    "mm": 1_000_000,
+    "b": 1_000_000_000,
+    "bn": 1_000_000_000,
+}
+_WORD = "|".join(sorted([*UNITS, *TENS, "dozen"], key=len, reverse=True))
+_SCALE = r"(?:hundred|thousand|million|billion|k|mm|m|bn|b)"
+QUANTITY_RE = re.compile(
+    rf"(?:(?P<cur>[$€£¥])\s?)?(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    rf"(?:\s?(?P<scale>{_SCALE})(?![a-z]))?\s?(?P<pct>%|percent\b|per cent\b)?(?P<mult>x\b)?"
+    rf"|(?<![a-z])(?P<word>(?:{'|'.join(TENS)})[- ](?:{'|'.join(UNITS)})|{_WORD})(?![a-z])(?:\s(?P<wscale>hundred|thousand|million|billion))?"
+    rf"(?:\s(?P<wpct>percent|per cent))?",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    raw: str
+    value: float
+    unit: str  # "%", "$", "x" or ""
+    start: int
+    end: int
+
+    def matches(self, other: Quantity) -> bool:
+        if abs(self.value - other.value) > 1e-9 * max(1.0, abs(self.value)):
+            return False
+        return self.unit == other.unit or (
+            "" in (self.unit, other.unit) and "%" not in (self.unit, other.unit)
+        )
+
+
+def _word_value(word: str) -> float:
+    word = word.lower().replace("-", " ")
+    if word == "dozen":
+        return 12
+    parts = word.split()
+    return float(sum(TENS.get(p, 0) + UNITS.get(p, 0) for p in parts))
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Every quantity in `text` (normalised first), skipping the word "one" used as a pronoun."""
+    norm = normalize_text(text)
+    found: list[Quantity] = []
+    for m in QUANTITY_RE.finditer(norm):
+        if m.group("num"):
+            before = norm[m.start() - 1] if m.start() > 0 else " "
+            if before.isalpha() or before == "_":  # "Web3", "ISO27001", "[EMAIL_1]" are names, not numbers
+                continue
+            value = float(m.group("num").replace(",", ""))
+            scale = (m.group("scale") or "").lower()
+            value *= SCALES.get(scale, 1)
+            unit = "%" if m.group("pct") else "$" if m.group("cur") else "x" if m.group("mult") else ""
+        else:
+            if m.group("word").lower() == "one" and not m.group("wscale"):
+                continue
+            value = _word_value(m.group("word")) * SCALES.get((m.group("wscale") or "").lower(), 1)
+            unit = "%" if m.group("wpct") else ""
+        found.append(Quantity(m.group(0).strip(), value, unit, m.start(), m.end()))
+    return found
+
+
+def ungrounded_quantities(text: str, source: str) -> list[Quantity]:
+    """Quantities in `text` that no quantity of `source` matches by value and unit."""
+    known = find_quantities(source)
+    return [q for q in find_quantities(text) if not any(q.matches(k) for k in known)]

@@ -1,0 +1,197 @@
+"""Every completion goes through here: cache, then litellm with retries, then usage accounting."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+from tenacity import (
+    AsyncRetrying,
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_random_exponential,
+)
+
+from app.errors import ConfigError, ModelError
+from app.models._cache import ResponseCache
+from app.models._providers import custom_prefixes, ensure_installed
+from app.models._types import CallRecord, ChatRequest, Completion
+from app.models._usage import UsageMeter
+
+log = logging.getLogger("tailor.models")
+
+# Price per million tokens (input, output) for models litellm's map does not know.
+LOCAL_PRICES: dict[str, tuple[float, float]] = {"local": (0.0, 0.0)}
+
+
+def _is_transient(exc: BaseException) -> bool:
+    import litellm
+
+    transient = (
+        litellm.RateLimitError,
+        litellm.Timeout,
+        litellm.ServiceUnavailableError,
+        litellm.BadGatewayError,
+        litellm.InternalServerError,
+        litellm.APIConnectionError,
+        asyncio.TimeoutError,
+        TimeoutError,
+    )
+    return isinstance(exc, transient)
+
+
+def _is_config_problem(exc: BaseException) -> bool:
+    import litellm
+
+    return isinstance(exc, litellm.AuthenticationError | litellm.PermissionDeniedError)
+
+
+class ModelClient:
+    """One client per run. `meter` receives a CallRecord for every call, cached or not."""
+
+    def __init__(
+        self,
+        *,
+        cache: ResponseCache | None = None,
+        meter: UsageMeter | None = None,
+        retries: int = 3,
+        timeout_s: float = 180.0,
+        backoff_max_s: float = 8.0,
+    ) -> None:
+        self.cache = cache
+        self.meter = meter or UsageMeter()
+        self.retries = max(1, retries)
+        self.timeout_s = timeout_s
+        self.backoff_max_s = backoff_max_s
+        self.model_calls = 0  # calls that reached a model (cache misses that were sent)
+
+    # -- public -----------------------------------------------------------------------------
+    def complete(self, request: ChatRequest, *, agent: str) -> Completion:
+        hit = self._lookup(request, agent)
+        if hit is not None:
+            return hit
+        started = time.perf_counter()
+        retrying = Retrying(**self._retry_policy())
+        try:
+            for attempt in retrying:
+                with attempt:
+                    response = self._litellm().completion(**self._kwargs(request))
+        except Exception as exc:
+            raise self._failure(request, exc) from exc
+        return self._finish(request, agent, response, started)
+
+    async def acomplete(self, request: ChatRequest, *, agent: str) -> Completion:
+        hit = self._lookup(request, agent)
+        if hit is not None:
+            return hit
+        started = time.perf_counter()
+        litellm = self._litellm()
+        try:
+            async for attempt in AsyncRetrying(**self._retry_policy()):
+                with attempt:
+                    response = await asyncio.wait_for(
+                        litellm.acompletion(**self._kwargs(request)), timeout=self.timeout_s
+                    )
+        except Exception as exc:
+            raise self._failure(request, exc) from exc
+        return self._finish(request, agent, response, started)
+
+    # -- internals ----------------------------------------------------------------------------
+    def _litellm(self) -> Any:
+        import litellm
+
+        ensure_installed()
+        return litellm
+
+    def _retry_policy(self) -> dict[str, Any]:
+        return {
+            "stop": stop_after_attempt(self.retries),
+            "wait": wait_random_exponential(multiplier=0.25, max=self.backoff_max_s),
+            "retry": retry_if_exception(_is_transient),
+            "reraise": True,
+        }
+
+    def _lookup(self, request: ChatRequest, agent: str) -> Completion | None:
+        if self.cache is None:
+            return None
+        cached = self.cache.get(request.content_key())
+        if cached is None:
+            return None
+        record = cached.record.model_copy(
+            update={"agent": agent, "cached": True, "cost_usd": 0.0, "latency_ms": 0.0}
+        )
+        self.meter.add(record)
+        return Completion(text=cached.text, record=record)
+
+    def _kwargs(self, request: ChatRequest) -> dict[str, Any]:
+        p = request.params
+        prefix = request.model.split("/", 1)[0]
+        kwargs: dict[str, Any] = {
+            "model": request.model,
+            "messages": [dict(m) for m in request.messages],
+            "temperature": p.temperature,
+            "top_p": p.top_p,
+            "max_tokens": p.max_tokens,
+            "seed": p.seed,
+            "timeout": self.timeout_s,
+            "num_retries": 0,  # tenacity owns retries
+        }
+        if p.stop:
+            kwargs["stop"] = list(p.stop)
+        in_process = prefix in custom_prefixes()
+        if in_process or prefix in ("ollama", "ollama_chat"):
+            kwargs["repeat_penalty"] = p.repeat_penalty
+        else:
+            kwargs["drop_params"] = True
+        if request.json_schema is not None:
+            if in_process:
+                kwargs["response_format"] = {"type": "json_object", "schema": request.json_schema}
+            else:
+                kwargs["response_format"] = {
+                    "type": "json_schema",
+                    "json_schema": {"name": "output", "schema": request.json_schema, "strict": True},
+                }
+        return kwargs
+
+    def _finish(self, request: ChatRequest, agent: str, response: Any, started: float) -> Completion:
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        self.model_calls += 1
+        text = response.choices[0].message.content or ""
+        usage = getattr(response, "usage", None)
+        input_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
+        output_tokens = int(getattr(usage, "completion_tokens", 0) or 0)
+        record = CallRecord(
+            agent=agent,
+            model=request.model,
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
+            cost_usd=self._cost(request.model, response, input_tokens, output_tokens),
+            latency_ms=round(elapsed_ms, 3),
+            model_latency_ms=round(elapsed_ms, 3),
+        )
+        if self.cache is not None:
+            self.cache.put(request.content_key(), text, record.model_copy(update={"agent": ""}))
+        self.meter.add(record)
+        return Completion(text=text, record=record)
+
+    def _cost(self, model: str, response: Any, input_tokens: int, output_tokens: int) -> float:
+        prefix = model.split("/", 1)[0]
+        if prefix in LOCAL_PRICES or prefix in custom_prefixes():
+            per_in, per_out = LOCAL_PRICES.get(prefix, (0.0, 0.0))
+            return (input_tokens * per_in + output_tokens * per_out) / 1e6
+        try:
+            return float(self._litellm().completion_cost(completion_response=response) or 0.0)
+        except Exception:
+            log.warning("no price known for %s; cost recorded as 0", model)
+            return 0.0
+
+    def _failure(self, request: ChatRequest, exc: BaseException) -> Exception:
+        if isinstance(exc, ModelError | ConfigError):
+            return exc
+        if _is_config_problem(exc):
+            return ConfigError(f"model {request.model!r} rejected the credentials: {type(exc).__name__}")
+        reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        return ModelError(f"model call to {request.model!r} failed after {self.retries} attempt(s): {reason}")

@@ -1,0 +1,149 @@
+"""The fact-checker's deterministic half: is a rewritten line grounded in its original?
+
+A rewrite is reverted unless every check passes. Each check is cheap and explainable, and each
+reason names what was wrong. Pipelines choose which checks run (manifest `fact_checker.options`);
+the default is all of them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from app.grounding._injection import is_injection
+from app.grounding._normalize import STOPWORDS, content_words, normalize_text, stem, tokens
+from app.grounding._numbers import ungrounded_quantities
+from app.grounding._skills import SkillLexicon
+from app.resume._pseudonym import TOKEN_RE
+
+
+def _stems(words: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in words.split())
+
+
+ALL_CHECKS = (
+    "empty",
+    "numbers",
+    "skills",
+    "entities",
+    "claims",
+    "jd_terms",
+    "novelty",
+    "length",
+    "tokens",
+    "repetition",
+    "injection",
+)
+
+# Verbs and words that raise seniority, scope or credit: a rewrite may keep them, never add them.
+CLAIM_STEMS = _stems(
+    """led lead leading leader leadership managed manage manager directed director headed spearheaded
+    supervised supervisor oversaw overseeing owned owner architected architect mentored mentor
+    founded founder launched pioneered expert expertise senior principal chief head award awarded
+    certified certification patent patented published promoted hired doubled tripled tenfold
+    single-handedly sole solely first only top best record-breaking million billion strongest world-class
+    exceptional outstanding renowned acclaimed elite unparalleled"""
+)
+_PREAMBLE_RE = re.compile(
+    r"^\s*(?:sure[,!.]?|here(?:'s| is)[^:]*:|rewritten(?: line| bullet)?:|new line:|answer:|output:|bullet:|"
+    r"line:|rewrite:)\s*",
+    re.IGNORECASE,
+)
+GENERIC_VERBS = _stems(
+    """built build created create developed develop delivered deliver improved improve increased
+    increase reduced reduce cut drove drive ran run wrote write designed design implemented
+    implement used use using worked work helped help made make supported support handled handle
+    achieved achieve raised raise lowered lower boosted boost streamlined streamline shipped ship by
+    for with to across through while resulting result"""
+)
+
+
+@dataclass
+class Verdict:
+    text: str
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def accepted(self) -> bool:
+        return not self.reasons
+
+
+def clean_rewrite(raw: str) -> str:
+    """The model's reply as one resume line: no preamble, quotes, bullet mark or second line."""
+    text = raw.replace("```", "\n").strip()
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        return ""
+    line = _PREAMBLE_RE.sub("", lines[0])
+    if not line and len(lines) > 1:
+        line = lines[1]
+    line = line.lstrip("-*•·▪➢> ").strip().strip('"').strip("'").strip()
+    return " ".join(line.split())
+
+
+def check_rewrite(
+    original: str,
+    rewrite: str,
+    *,
+    jd_text: str = "",
+    allowed_terms: list[str] | tuple[str, ...] = (),
+    checks: tuple[str, ...] = ALL_CHECKS,
+    max_novelty: float = 0.4,
+    length_bounds: tuple[float, float] = (0.5, 1.6),
+) -> Verdict:
+    """Compare a (pseudonymised) original line with its (pseudonymised) rewrite."""
+    verdict = Verdict(rewrite)
+    reasons = verdict.reasons
+    if not rewrite.strip():
+        return Verdict(rewrite, ["empty: the model returned nothing usable"])
+    # The allowed terms (requirement names the resume evidences) count as part of the original:
+    # a summary may name a skill the resume shows elsewhere; a bullet's terms are in it already.
+    grounding = " ".join([original, *allowed_terms])
+    orig_words, new_words = content_words(original), content_words(rewrite)
+    orig_set = set(content_words(grounding))
+    lexicon = SkillLexicon.default()
+
+    if "numbers" in checks:
+        for q in ungrounded_quantities(rewrite, original):
+            reasons.append(f"numbers: {q.raw!r} is not in the original")
+    if "skills" in checks:
+        have = {m.canonical for m in lexicon.find(grounding)}
+        for m in lexicon.find(rewrite):
+            if m.canonical not in have:
+                reasons.append(f"skills: {m.raw!r} is not in the original")
+    if "entities" in checks:
+        orig_tokens = {t.lower() for t in tokens(grounding)}
+        for word in re.findall(r"(?<!^)(?<![.!?]\s)\b[A-Z][A-Za-z0-9&+#.-]*[A-Za-z0-9+#]", rewrite.strip()):
+            if word.lower() not in orig_tokens and word.lower() not in STOPWORDS and not TOKEN_RE.match(word):
+                reasons.append(f"entities: {word!r} is not in the original")
+    if "claims" in checks:
+        for word in set(new_words) & CLAIM_STEMS - orig_set:
+            reasons.append(f"claims: adds {word!r}")
+    if "jd_terms" in checks and jd_text:
+        jd_words = set(content_words(jd_text))
+        copied = sorted({w for w in new_words if w in jd_words and w not in orig_set} - GENERIC_VERBS)
+        if copied:
+            reasons.append(f"jd_terms: copies {', '.join(copied[:5])} from the job description")
+    if "novelty" in checks and new_words:
+        novel = [w for w in new_words if w not in orig_set and w not in GENERIC_VERBS]
+        if len(novel) / len(new_words) > max_novelty:
+            reasons.append(f"novelty: {len(novel)} of {len(new_words)} content words are new")
+    if "length" in checks and orig_words:
+        ratio = len(rewrite.split()) / max(1, len(original.split()))
+        if not length_bounds[0] <= ratio <= length_bounds[1]:
+            reasons.append(f"length: {ratio:.1f}x the original's words")
+    if "tokens" in checks and sorted(TOKEN_RE.findall(original)) != sorted(TOKEN_RE.findall(rewrite)):
+        reasons.append("tokens: contact placeholders were dropped or added")
+    if "repetition" in checks and _repeats(rewrite):
+        reasons.append("repetition: the line repeats itself")
+    if "injection" in checks and is_injection(rewrite) and not is_injection(original):
+        reasons.append("injection: the line contains instructions")
+    return verdict
+
+
+def _repeats(text: str) -> bool:
+    words = normalize_text(text).split()
+    if any(a == b == c for a, b, c in zip(words, words[1:], words[2:], strict=False)):
+        return True
+    trigrams = [tuple(words[i : i + 3]) for i in range(len(words) - 2)]
+    return len(trigrams) != len(set(trigrams))

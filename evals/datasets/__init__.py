@@ -1,0 +1,18 @@
+"""Golden datasets: Case, Dataset, loading by `NAME[:SPLIT]`, and the consistency check."""
+
+from evals.datasets._case import Case, Facts, Requirements
+from evals.datasets._check import CaseReport, check_case, check_cases
+from evals.datasets._dataset import Dataset, DatasetManifest, load_cases, open_dataset
+
+__all__ = [
+    "Case",
+    "CaseReport",
+    "Dataset",
+    "DatasetManifest",
+    "Facts",
+    "Requirements",
+    "check_case",
+    "check_cases",
+    "load_cases",
+    "open_dataset",
+]

@@ -1,0 +1,256 @@
+"""The harness as a service: `run_evaluation` (tailor eval) and `score_files` (tailor score).
+
+The CLI parses arguments and prints; the work (resolving the pipeline and dataset, choosing
+scorers and judge, running, reporting, tracking) happens here, where tests and CI call it too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from app.settings import get_settings
+
+FULL_SCORERS = (
+    "structure",
+    "jd_coverage",
+    "fabrication",
+    "length_and_style",
+    "usage",
+    "semantic_similarity",
+    "judge",
+)
+RAGAS_LLM = ("ragas_faithfulness", "ragas_relevancy")
+
+
+@dataclass
+class EvalRequest:
+    pipeline: str = "production"
+    dataset: str = "golden:smoke"
+    concurrency: int = 4
+    judge_model: str | None = None
+    scorers: list[str] | None = None
+    model: str | None = None
+    use_cache: bool = True
+    track: bool = True
+    judge_n: int = 1
+    out: Path | None = None
+    show_progress: bool = True
+
+
+def _scorer_names(request: EvalRequest) -> list[str]:
+    from evals.scorers import resolve_names
+
+    if request.scorers:
+        return resolve_names(request.scorers)
+    names = list(FULL_SCORERS) + (list(RAGAS_LLM) if request.judge_model else [])
+    return resolve_names(names)
+
+
+def run_evaluation(request: EvalRequest) -> tuple[dict[str, Any], Path]:
+    from app.models import ModelClient, ResponseCache, validate_model
+    from app.registry import open_registry
+    from app.services.tailoring import resolve_pipeline
+    from evals.datasets import open_dataset
+    from evals.runner import EvalPlan, read_json, run_eval
+
+    settings = get_settings()
+    registry = open_registry()
+    pipeline = resolve_pipeline(request.pipeline, request.model, registry)
+    dataset = open_dataset(request.dataset, settings.datasets)
+    names = _scorer_names(request)
+    scorer_kwargs: dict[str, Any] = {}
+    judge_info = None
+    if any(n in ("judge", *RAGAS_LLM) for n in names):
+        from evals.judge import CalibrationStore, JudgeConfig, judge_version
+
+        judge_model = request.judge_model or settings.judge_model
+        validate_model(judge_model)
+        config = JudgeConfig(model=judge_model, n=request.judge_n)
+        version = judge_version(config, registry)
+        cache = ResponseCache(settings.cache_file) if request.use_cache else None
+        client = ModelClient(cache=cache, retries=settings.max_retries, timeout_s=settings.request_timeout_s)
+        scorer_kwargs = {"client": client, "config": config, "registry": registry}
+        calibrated = CalibrationStore(settings.state).is_calibrated(version)
+        judge_info = {
+            "model": judge_model,
+            "version": version,
+            "calibrated": calibrated,
+            "n": request.judge_n,
+        }
+    plan = EvalPlan(
+        pipeline=pipeline,
+        dataset=dataset,
+        scorers=names,
+        concurrency=request.concurrency,
+        use_cache=request.use_cache,
+        out_dir=request.out,
+        judge=judge_info,
+        scorer_kwargs=scorer_kwargs,
+    )
+    tracer = None
+    if request.track:
+        from evals.tracking import MlflowTracer
+
+        tracer = MlflowTracer(tracking_uri=settings.tracking)
+        plan.solver = _traced_solver(plan, settings, tracer)
+    folder = _run_with_progress(plan, settings, request.show_progress, run_eval)
+    from evals.report import write_report
+
+    write_report(folder)
+    if request.track:
+        from evals.tracking import log_eval_run, mirror_prompts
+
+        log_eval_run(folder, tracking_uri=settings.tracking, pipeline=pipeline, registry=registry)
+        aliases = {a.alias: a.pipeline_hash for a in registry.aliases() if a.pipeline_hash == pipeline.hash}
+        mirror_prompts(pipeline, registry, tracking_uri=settings.tracking, aliases=aliases)
+    summary = read_json(folder / "summary.json")
+    if request.show_progress:
+        print_summary(summary, folder)
+    return summary, folder
+
+
+def _traced_solver(plan: Any, settings: Any, tracer: Any) -> Any:
+    from evals.runner import tailoring_solver
+
+    inner = tailoring_solver(plan.pipeline, settings, tracer)
+
+    async def solve(case: Any, client: Any) -> Any:
+        with tracer.case_span(case.id, case.input_hash()):
+            return await inner(case, client)
+
+    return solve
+
+
+def _run_with_progress(plan: Any, settings: Any, show: bool, run_eval: Any) -> Path:
+    if not show:
+        return Path(asyncio.run(run_eval(plan, settings)))
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[last]}"),
+        transient=False,
+    ) as progress:
+        total = len(plan.dataset.cases)
+        task = progress.add_task(f"{plan.pipeline.label} on {plan.dataset.ref}", total=total, last="")
+        from evals.runner import ResultsWriter
+
+        done = (
+            len(ResultsWriter(plan.run_dir(settings)).finished_ids())
+            if plan.run_dir(settings).exists()
+            else 0
+        )
+        progress.update(task, completed=done, last=f"{done} already done" if done else "")
+
+        def advance(record: Any) -> None:
+            mark = "ok" if record.status == "ok" else f"error: {record.error}"
+            progress.update(task, advance=1, last=f"{record.case_id} {mark}"[:60])
+
+        return Path(asyncio.run(run_eval(plan, settings, progress=advance)))
+
+
+def print_summary(summary: dict[str, Any], folder: Path) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    run = summary.get("run", {})
+    table = Table(
+        title=f"{run.get('pipeline', {}).get('label')} on {run.get('dataset', {}).get('name')}:"
+        f"{run.get('dataset', {}).get('split') or 'all'}",
+        title_justify="left",
+    )
+    for col in ("metric", "mean", "pass rate", "n", "missing"):
+        table.add_column(col, justify="right" if col != "metric" else "left")
+    fmt = lambda v: "–" if v is None else f"{v:.3f}"  # noqa: E731
+    for name, m in summary.get("metrics", {}).items():
+        extra = f" (lift {m['mean_lift']:+.3f})" if "mean_lift" in m else ""
+        reasons = "; ".join(f"{k} ×{v}" for k, v in m.get("missing_reasons", {}).items())
+        table.add_row(
+            name,
+            fmt(m["mean"]) + extra,
+            fmt(m["pass_rate"]),
+            str(m["n"]),
+            str(m["missing"]) + (f" ({reasons[:50]})" if reasons else ""),
+        )
+    lat, usage, cases = summary.get("latency_ms", {}), summary.get("usage", {}), summary.get("cases", {})
+    console = Console()
+    console.print(table)
+    judge = run.get("judge") or {}
+    console.print(
+        f"cases {cases.get('ok')}/{cases.get('total')} ok · latency p50 {fmt((lat.get('p50') or 0) / 1000)}s "
+        f"p95 {fmt((lat.get('p95') or 0) / 1000)}s · tokens {usage.get('input_tokens')}+{usage.get('output_tokens')} "
+        f"· cost ${usage.get('cost_usd', 0):.4f} · model calls {usage.get('cache_misses', 0)} "
+        f"(cache hits {usage.get('cache_hits', 0)})"
+        + (
+            f" · judge {judge.get('model')} {'calibrated' if judge.get('calibrated') else '[yellow]uncalibrated[/]'}"
+            if judge
+            else ""
+        )
+    )
+    console.print(f"results: {folder}  ·  report: {folder / 'report.html'}")
+
+
+# -- tailor score --------------------------------------------------------------------------------
+def _load_output(path: Path) -> dict[str, Any]:
+    import json
+
+    from app.resume import load_resume_source, read_text_file, validate_resume
+
+    raw = read_text_file(path, what="output", max_bytes=get_settings().max_resume_bytes)
+    if raw.lstrip().startswith("{"):
+        data = json.loads(raw)
+        if isinstance(data, dict) and "tailored_resume" in data:
+            return validate_resume(data["tailored_resume"])
+    return load_resume_source(raw)
+
+
+def score_files(
+    resume: Path, jd: Path, output: Path, case_path: Path | None, names: list[str] | None
+) -> dict[str, Any]:
+    """Score one tailored resume; ground truth from `case_path`, else derived from resume and JD."""
+    from app.errors import InputError
+    from app.services.tailoring import read_inputs
+    from evals.datasets import Case
+    from evals.datasets._derive import derive_case
+    from evals.scorers import DEFAULT_SCORERS, Sample, resolve_names, score_sample
+
+    inputs = read_inputs(resume, jd)
+    tailored = _load_output(output)
+    if case_path is not None:
+        try:
+            case = Case.model_validate_json(case_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise InputError(
+                f"--case {case_path}: not a valid case ({str(exc).splitlines()[0][:120]})"
+            ) from exc
+        case = case.model_copy(update={"resume": inputs.resume, "job_description": inputs.jd_text})
+    else:
+        case = derive_case(inputs.resume, inputs.jd_text)
+    chosen = resolve_names(names or [n for n in DEFAULT_SCORERS if n != "usage"])
+    sample = Sample(case=case, source=inputs.resume, output=tailored)
+    scores = asyncio.run(score_sample(sample, chosen))
+    return {
+        "case": case.id,
+        "ground_truth": "case file" if case_path else "derived from resume and JD",
+        "passed": all(s.passed is not False for s in scores.values()),
+        "scores": {name: s.as_dict() for name, s in scores.items()},
+    }
+
+
+def print_scores(result: dict[str, Any]) -> None:
+    from rich.console import Console
+
+    console = Console()
+    console.print(f"[dim]ground truth: {result['ground_truth']}[/dim]")
+    for name, s in result["scores"].items():
+        mark = {True: "[green]pass[/]", False: "[red]FAIL[/]", None: "[dim]n/a[/]"}[s["passed"]]
+        value = "missing" if s["value"] is None else f"{s['value']:.3f}"
+        console.print(f"{mark} [bold]{name}[/] {value}  {s['explanation']}")
+        for o in s["offenses"]:
+            console.print(f"     - {o['kind']}: {o['span']!r}  {o['detail']}", markup=False, highlight=False)

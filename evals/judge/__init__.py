@@ -1,0 +1,40 @@
+"""The LLM judge: rubric scorers (`judge_<rubric>`), pairwise comparison, and calibration on human labels.
+
+Importing this package registers the `judge` scorer (async, kind "judge", needs a model client).
+"""
+
+from evals.judge._calibrate import LabelRow, agreement, calibrate, load_labels
+from evals.judge._judge import (
+    RUBRICS,
+    JudgeConfig,
+    JudgePrivacyError,
+    RubricVerdict,
+    judge,
+    judge_sample,
+    judge_version,
+)
+from evals.judge._pairwise import OrderVerdict, PairwiseResult, RunComparison, compare, compare_runs
+from evals.judge._store import CalibrationReport, CalibrationStore, RubricCalibration, is_calibrated
+
+__all__ = [
+    "RUBRICS",
+    "CalibrationReport",
+    "CalibrationStore",
+    "JudgeConfig",
+    "JudgePrivacyError",
+    "LabelRow",
+    "OrderVerdict",
+    "PairwiseResult",
+    "RubricCalibration",
+    "RubricVerdict",
+    "RunComparison",
+    "agreement",
+    "calibrate",
+    "compare",
+    "compare_runs",
+    "is_calibrated",
+    "judge",
+    "judge_sample",
+    "judge_version",
+    "load_labels",
+]

@@ -1,0 +1,174 @@
+"""`tailor eval`: run a pipeline version over a dataset, score every case, record everything.
+
+Cases run concurrently under a semaphore; each finished case is appended to the results folder
+at once, so a killed run resumes where it stopped, and with the LLM cache an unchanged re-run
+makes no model call. The folder is keyed by (pipeline hash, dataset hash, scorer set, judge).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from app.errors import InputError, TailorError
+from app.fileio import atomic_write_text
+from app.hashing import sha256_json, short
+from app.models import ModelClient, ResponseCache
+from app.registry import Pipeline
+from app.settings import TailorSettings
+from evals.datasets import Case, Dataset
+from evals.runner._records import RUN_FILE, SUMMARY_FILE, CaseRecord, ResultsWriter, read_records
+from evals.runner._solve import Solved, privacy_safe_record, tailoring_solver
+from evals.runner._summary import summarise
+from evals.scorers import Sample, score_sample
+
+Solver = Callable[[Case, ModelClient], Awaitable[Solved]]
+Progress = Callable[[CaseRecord], None]
+
+
+@dataclass
+class EvalPlan:
+    pipeline: Pipeline
+    dataset: Dataset
+    scorers: list[str]
+    concurrency: int = 4
+    use_cache: bool = True
+    out_dir: Path | None = None
+    judge: dict[str, Any] | None = None  # {"model", "version", "calibrated", "n"} when a judge scores
+    scorer_kwargs: dict[str, Any] = field(default_factory=dict)  # model scorers' client/config
+    solver: Solver | None = None  # default: the tailoring pipeline
+
+    def config_hash(self) -> str:
+        return sha256_json(
+            {
+                "pipeline": self.pipeline.hash,
+                "dataset": self.dataset.content_hash,
+                "scorers": sorted(self.scorers),
+                "judge": (self.judge or {}).get("version"),
+            }
+        )
+
+    def run_dir(self, settings: TailorSettings) -> Path:
+        if self.out_dir is not None:
+            return self.out_dir
+        split = self.dataset.split or "all"
+        name = f"{self.pipeline.label}-{self.dataset.name}-{split}-{short(self.config_hash(), 10)}"
+        return settings.data / "runs" / name.replace("/", "_").replace("+", "_")
+
+
+def git_commit(root: Path) -> str | None:
+    head = root / ".git" / "HEAD"
+    try:
+        ref = head.read_text().strip()
+        if ref.startswith("ref: "):
+            ref_file = root / ".git" / ref[5:]
+            if ref_file.exists():
+                return ref_file.read_text().strip()
+            packed = (root / ".git" / "packed-refs").read_text().splitlines()
+            return next((line.split()[0] for line in packed if line.endswith(ref[5:])), None)
+        return ref or None
+    except OSError:
+        return None
+
+
+def _run_meta(plan: EvalPlan, settings: TailorSettings) -> dict[str, Any]:
+    return {
+        "config_hash": plan.config_hash(),
+        "pipeline": {
+            "label": plan.pipeline.label,
+            "hash": plan.pipeline.hash,
+            "agents": {n: a.identity() for n, a in plan.pipeline.agents.items()},
+        },
+        "dataset": {
+            "name": plan.dataset.name,
+            "version": plan.dataset.manifest.version,
+            "split": plan.dataset.split,
+            "hash": plan.dataset.content_hash,
+            "cases": len(plan.dataset.cases),
+        },
+        "scorers": plan.scorers,
+        "judge": plan.judge,
+        "git_commit": git_commit(settings.home),
+        "started_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "concurrency": plan.concurrency,
+        "cache": plan.use_cache,
+    }
+
+
+def prepare_run_dir(plan: EvalPlan, settings: TailorSettings) -> tuple[Path, dict[str, Any]]:
+    folder = plan.run_dir(settings)
+    run_file = folder / RUN_FILE
+    if run_file.exists():
+        meta: dict[str, Any] = json.loads(run_file.read_text(encoding="utf-8"))
+        if meta.get("config_hash") != plan.config_hash():
+            raise InputError(f"{folder} holds a different evaluation; choose another --out")
+        return folder, meta
+    meta = _run_meta(plan, settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(run_file, json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
+    return folder, meta
+
+
+async def _evaluate_case(plan: EvalPlan, case: Case, client: ModelClient, solver: Solver) -> CaseRecord:
+    started = time.perf_counter()
+    try:
+        solved = await solver(case, client)
+        sample = Sample(
+            case=case,
+            source=solved.source,
+            output=solved.tailored_resume,
+            suggestions=solved.suggestions,
+            markdown=solved.markdown,
+            usage=solved.usage,
+            latency_ms=solved.latency_ms,
+        )
+        scores = await score_sample(sample, plan.scorers, **plan.scorer_kwargs)
+    except TailorError as exc:
+        return CaseRecord(
+            case_id=case.id,
+            status="error",
+            error=str(exc),
+            tags=case.tags,
+            input_hash=case.input_hash(),
+            latency_ms=(time.perf_counter() - started) * 1000,
+            finished_at=time.time(),
+        )
+    return privacy_safe_record(case, solved, scores)
+
+
+async def run_eval(plan: EvalPlan, settings: TailorSettings, *, progress: Progress | None = None) -> Path:
+    """Run (or resume) the evaluation; returns the results folder with summary.json written."""
+    folder, meta = prepare_run_dir(plan, settings)
+    writer = ResultsWriter(folder)
+    done = writer.finished_ids()
+    pending = [c for c in plan.dataset.cases if c.id not in done]
+    cache = ResponseCache(settings.cache_file) if plan.use_cache else None
+    solver = plan.solver or tailoring_solver(plan.pipeline, settings)
+    gate = asyncio.Semaphore(max(1, plan.concurrency))
+
+    async def one(case: Case) -> None:
+        async with gate:
+            client = ModelClient(
+                cache=cache, retries=settings.max_retries, timeout_s=settings.request_timeout_s
+            )
+            record = await _evaluate_case(plan, case, client, solver)
+            record.usage.setdefault("model_calls", client.model_calls)
+            writer.append(record)
+            if progress is not None:
+                progress(record)
+
+    try:
+        await asyncio.gather(*(one(c) for c in pending))
+    finally:
+        writer.close()
+        if cache is not None:
+            cache.close()
+    summary = summarise(read_records(writer.path), meta)
+    atomic_write_text(folder / SUMMARY_FILE, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    return folder

@@ -1,0 +1,80 @@
+"""Aggregates over case records: per metric mean, pass rate and missing count; latency; usage."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from evals.runner._records import CaseRecord
+
+
+def per_case_table(records: list[CaseRecord]) -> Any:
+    """One row per case, one column per metric value and pass flag (pandas)."""
+    import pandas as pd
+
+    rows = []
+    for r in records:
+        row: dict[str, Any] = {
+            "case_id": r.case_id,
+            "status": r.status,
+            "latency_ms": r.latency_ms,
+            "input_hash": r.input_hash[:16],
+            "output_hash": r.output_hash[:16],
+            "tags": ",".join(r.tags),
+            "error": r.error or "",
+        }
+        for name, score in r.scores.items():
+            row[f"{name}"] = score.get("value")
+            row[f"{name}_passed"] = score.get("passed")
+            row[f"{name}_offenses"] = len(score.get("offenses") or [])
+        for key in ("input_tokens", "output_tokens", "cost_usd", "calls", "cache_hits"):
+            row[key] = r.usage.get(key)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def summarise(records: list[CaseRecord], run: dict[str, Any]) -> dict[str, Any]:
+    ok = [r for r in records if r.status == "ok"]
+    metrics: dict[str, dict[str, Any]] = {}
+    names = sorted({n for r in ok for n in r.scores})
+    for name in names:
+        scores = [r.scores[name] for r in ok if name in r.scores]
+        values = [s["value"] for s in scores if s.get("value") is not None]
+        passes = [s["passed"] for s in scores if s.get("passed") is not None]
+        reasons = Counter(
+            s["missing_reason"] for s in scores if s.get("value") is None and s.get("missing_reason")
+        )
+        if not values and not reasons:
+            continue  # a measurement such as usage: summarised below
+        metrics[name] = {
+            "mean": round(sum(values) / len(values), 4) if values else None,
+            "pass_rate": round(sum(passes) / len(passes), 4) if passes else None,
+            "n": len(values),
+            "missing": len(scores) - len(values),
+            "missing_reasons": dict(reasons),
+        }
+        lifts = [s["details"]["lift"] for s in scores if "lift" in (s.get("details") or {})]
+        if lifts:
+            metrics[name]["mean_lift"] = round(sum(lifts) / len(lifts), 4)
+    latencies = sorted(r.latency_ms for r in ok if r.latency_ms is not None)
+    usage = {
+        k: sum(r.usage.get(k, 0) or 0 for r in ok)
+        for k in ("input_tokens", "output_tokens", "calls", "cache_hits", "cache_misses")
+    }
+    usage["cost_usd"] = round(sum(float(r.usage.get("cost_usd", 0.0) or 0.0) for r in ok), 6)
+    return {
+        "run": run,
+        "cases": {"total": len(records), "ok": len(ok), "errors": len(records) - len(ok)},
+        "metrics": metrics,
+        "latency_ms": {"p50": _percentile(latencies, 50), "p95": _percentile(latencies, 95)},
+        "usage": usage,
+        "errors": [{"case_id": r.case_id, "error": r.error} for r in records if r.status != "ok"][:20],
+    }
+
+
+def _percentile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    import numpy as np
+
+    return round(float(np.percentile(values, q)), 3)

@@ -1,0 +1,89 @@
+"""Shared fixtures: an isolated data folder per test, the scripted fake LLM, and CLI invocation."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import sys
+from collections.abc import Iterator
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.settings import PROJECT_ROOT, apply_quiet_environment, reset_settings
+from tests.fakes import ScriptedLLM, echo_last_user
+
+apply_quiet_environment()
+SAMPLES = PROJECT_ROOT / "golden" / "samples"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def isolated_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Every test gets its own state store, cache and MLflow folder; nothing touches ./data."""
+    data = tmp_path / "data"
+    monkeypatch.setenv("TAILOR_DATA_DIR", str(data))
+    for key in ("TAILOR_STATE_URL", "TAILOR_TRACKING_URI", "TAILOR_CACHE_PATH", "TAILOR_REGISTRY_DIR"):
+        monkeypatch.delenv(key, raising=False)
+    reset_settings()
+    yield data
+    reset_settings()
+
+
+@pytest.fixture
+def registry_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A writable copy of the prompt registry, used by the settings for this test."""
+    root = tmp_path / "prompt_registry"
+    shutil.copytree(PROJECT_ROOT / "prompt_registry", root)
+    monkeypatch.setenv("TAILOR_REGISTRY_DIR", str(root))
+    reset_settings()
+    return root
+
+
+@pytest.fixture
+def fake_llm() -> Iterator[ScriptedLLM]:
+    """A scripted model at `fake/model`; echoes the line it is asked to rewrite unless told otherwise."""
+    from app.models import register_provider, unregister_provider
+
+    fake = ScriptedLLM(echo_last_user)
+    register_provider("fake", fake.handler())
+    yield fake
+    unregister_provider("fake")
+
+
+@dataclass
+class CliResult:
+    code: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str) -> CliResult:
+    """Run `tailor ARGS` in process (so a registered fake model is visible), capturing everything."""
+    from app.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    argv = sys.argv
+    sys.argv = ["tailor", *args]
+    code = 0
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            main()
+    except SystemExit as exc:
+        code = int(exc.code or 0) if not isinstance(exc.code, str) else 1
+    finally:
+        sys.argv = argv
+    return CliResult(code, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture
+def cli() -> Any:
+    return run_cli
+
+
+def load_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
