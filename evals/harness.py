@@ -94,16 +94,23 @@ def run_evaluation(request: EvalRequest) -> tuple[dict[str, Any], Path]:
     if request.track:
         from evals.tracking import MlflowTracer
 
-        tracer = MlflowTracer(tracking_uri=settings.tracking)
+        tracer = MlflowTracer.for_pipeline(pipeline, tracking_uri=settings.tracking)
         plan.solver = _traced_solver(plan, settings, tracer)
     folder = _run_with_progress(plan, settings, request.show_progress, run_eval)
     from evals.report import write_report
 
     write_report(folder)
-    if request.track:
+    if tracer is not None:
         from evals.tracking import log_eval_run, mirror_prompts
 
-        log_eval_run(folder, tracking_uri=settings.tracking, pipeline=pipeline, registry=registry)
+        tracer.flush()
+        log_eval_run(
+            folder,
+            tracking_uri=settings.tracking,
+            pipeline=pipeline,
+            registry=registry,
+            trace_ids=tracer.trace_ids,
+        )
         aliases = {a.alias: a.pipeline_hash for a in registry.aliases() if a.pipeline_hash == pipeline.hash}
         mirror_prompts(pipeline, registry, tracking_uri=settings.tracking, aliases=aliases)
     summary = read_json(folder / "summary.json")

@@ -549,13 +549,33 @@ def test_unknown_section_text_is_kept_in_x_sections() -> None:
         "Name\n## Skills\n\n## Work Experience\n- orphan bullet\n",
         "- - - \n***\n#\n|||\n•\n",
         "2019 - 2021\n555 1234 5678",
+        "|||\n— · —\n",
+        "jane@x.com\n",
+        "**\n__\n``\n[]()\n",
+        "# \n## Experience\n### \n- \n",
+        "\ufeff\u200b\r\n\t\r\n",
+        "RESUME\n\nEXPERIENCE\nEngineer",
     ],
 )
 def test_degenerate_inputs_never_crash(text: str) -> None:
     doc = parse_resume_text(text)
     assert schema_errors(doc) == []
     assert "" not in _strings(doc)
-    assert _lost(text, doc, allowed="experience education skills work") == set()
+    assert _lost(text, doc, allowed="experience education skills work resume") == set()
+
+
+def test_shuffled_lines_never_crash() -> None:
+    """Lines of every sample resume in random order and indentation: always a valid document."""
+    import random
+
+    pool = [ln for text in (MARKDOWN_ENGINEER, PLAIN_NURSE, SALES_REP, TEACHER, NEW_GRAD, MESSY) for ln in
+            text.splitlines()]  # fmt: skip
+    rng = random.Random(7)
+    for _ in range(150):
+        lines = [(" " * rng.choice([0, 0, 2, 4])) + rng.choice(pool) for _ in range(rng.randint(1, 40))]
+        doc = parse_resume_text("\n".join(lines))
+        assert schema_errors(doc) == []
+        assert not any(s == "" or _INVISIBLE.search(s) for s in _strings(doc))
 
 
 def test_large_input_parses_fast() -> None:
@@ -642,3 +662,107 @@ def test_round_trip_fixtures(path: Path, style: str) -> None:
             for e in source.get("volunteer", [])
         ]
         assert doc["basics"].get("summary") == source["basics"].get("summary")
+
+
+def test_several_roles_under_one_employer() -> None:
+    text = (
+        "Chris Park\n\nEXPERIENCE\n\n"
+        "Acme Logistics, Chicago, IL\nDirector of Operations, 2020 – Present\n- Ran 3 distribution centers\n"
+        "Operations Manager, 2017 – 2020\n- Cut pick errors 40%\n\n"
+        "Globex | 2012 – 2017\nShift Supervisor | 2014 – 2017\n- Supervised 30 associates\n"
+        "Warehouse Associate | 2012 – 2014\n- Loaded trucks\n"
+    )
+    doc = parse_resume_text(text)
+    assert schema_errors(doc) == []
+    assert _roles(doc) == [
+        ("Acme Logistics", "Director of Operations", "2020", ""),
+        ("Acme Logistics", "Operations Manager", "2017", "2020"),
+        ("Globex", "Shift Supervisor", "2014", "2017"),
+        ("Globex", "Warehouse Associate", "2012", "2014"),
+    ]
+    assert [w["location"] for w in doc["work"][:2]] == ["Chicago, IL", "Chicago, IL"]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("B.S. in Computer Science, University of X, 2016", ("University of X", "B.S.", "Computer Science", "2016")),
+        ("University of X — BSc Physics (2012–2016)", ("University of X", "BSc", "Physics", "2016")),
+        ("**MIT** | M.S. Computer Science | 2018", ("MIT", "M.S.", "Computer Science", "2018")),
+        ("Harvard Law School — J.D., cum laude — 2015", ("Harvard Law School", "J.D.", "", "2015")),
+        ("Master of Business Administration (MBA), The Wharton School, University of Pennsylvania, 2015",
+         ("The Wharton School, University of Pennsylvania", "Master of Business Administration (MBA)", "", "2015")),
+        ("Associate of Applied Science, Business Administration, Austin Community College (2012 – 2014)",
+         ("Austin Community College", "Associate of Applied Science", "Business Administration", "2014")),
+        ("2014 - 2018  University of Toronto  B.A.Sc. Mechanical Engineering",
+         ("University of Toronto", "B.A.Sc.", "Mechanical Engineering", "2018")),
+        ("Stanford University, Stanford, CA\nPh.D. in Electrical Engineering, 2020",
+         ("Stanford University", "Ph.D.", "Electrical Engineering", "2020")),
+    ],
+)  # fmt: skip
+def test_education_shapes(line: str, expected: tuple[str, str, str, str]) -> None:
+    doc = parse_resume_text(f"Pat Example\n\nEDUCATION\n{line}\n")
+    assert schema_errors(doc) == []
+    e = doc["education"][0]
+    assert (e.get("institution"), e.get("studyType"), e.get("area", ""), e.get("endDate")) == expected
+
+
+def test_contact_variants() -> None:
+    text = (
+        "# Curriculum Vitae\n## Dr. Ana Silva\n"
+        "- Email: ana@silva.pt\n- Phone: +351 912 345 678\n- LinkedIn: anasilva\n"
+        "- 📍 Greater Lisbon Area · [Website](https://anasilva.pt) · [GitHub](https://github.com/asilva)\n"
+        "- 12 Rua Augusta, Lisbon, Portugal\n\n## Experience\n"
+    )
+    doc = parse_resume_text(text)
+    assert doc["basics"] == {
+        "name": "Dr. Ana Silva", "email": "ana@silva.pt", "phone": "+351 912 345 678",
+        "profiles": [{"network": "LinkedIn", "username": "anasilva"},
+                     {"network": "GitHub", "username": "asilva", "url": "https://github.com/asilva"}],
+        "location": {"city": "Greater Lisbon Area", "address": "12 Rua Augusta"},
+        "url": "https://anasilva.pt",
+    }  # fmt: skip
+    assert schema_errors(doc) == []
+    assert "x-sections" in doc and doc["x-sections"] == [
+        {"title": "Contact", "highlights": ["Lisbon, Portugal"]}
+    ]
+
+
+def test_projects_publications_languages_volunteer() -> None:
+    text = """\
+# Jane Doe — Product Manager
+
+# Projects
+## Tailor (2024)
+Open-source resume tailoring tool. https://github.com/jane/tailor
+Tech: Python, FastAPI, SQLite
+- 1.2k GitHub stars
+
+# Publications
+- "Pricing Experiments at Scale," Harvard Business Review, March 2022
+- Doe, J. (2020). Onboarding metrics that matter. Mind the Product.
+
+# Volunteer
+**Code for Austin** — Project Lead (2018 – 2020)
+- Organized monthly civic hack nights
+
+# Languages
+English – Native; French – B2
+"""
+    doc = _check(text, allowed="projects publications volunteer languages tech")
+    assert doc["basics"] == {"name": "Jane Doe", "label": "Product Manager"}
+    assert doc["projects"] == [{
+        "name": "Tailor", "description": "Open-source resume tailoring tool. https://github.com/jane/tailor",
+        "url": "https://github.com/jane/tailor", "startDate": "2024", "highlights": ["1.2k GitHub stars"],
+        "keywords": ["Python", "FastAPI", "SQLite"],
+    }]  # fmt: skip
+    assert doc["publications"] == [
+        {"name": "Pricing Experiments at Scale", "publisher": "Harvard Business Review", "releaseDate": "2022-03"},
+        {"name": "Onboarding metrics that matter", "publisher": "Mind the Product", "releaseDate": "2020",
+         "summary": "Doe, J."},
+    ]  # fmt: skip
+    assert _roles(doc, "volunteer") == [("Code for Austin", "Project Lead", "2018", "2020")]
+    assert doc["languages"] == [
+        {"language": "English", "fluency": "Native"},
+        {"language": "French", "fluency": "B2"},
+    ]

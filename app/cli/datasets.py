@@ -48,9 +48,9 @@ def check(
     errors = [(r.case_id, e) for r in reports for e in r.errors]
     warnings = [(r.case_id, w) for r in reports for w in r.warnings]
     for case_id, message in errors:
-        typer.echo(f"ERROR {case_id}: {message}", err=True)
+        typer.echo(f"ERROR {case_id}: {message}")
     for case_id, message in warnings:
-        typer.echo(f"warn  {case_id}: {message}", err=True)
+        typer.echo(f"warn  {case_id}: {message}")
     if errors or (strict and warnings):
         first = errors[0] if errors else warnings[0]
         raise InputError(

@@ -140,7 +140,7 @@ def check() -> None:
 
     problems = _registry().check()
     for problem in problems:
-        typer.echo(f"{problem}", err=True)
+        typer.echo(f"{problem}")
     if problems:
         raise RegistryError(f"{len(problems)} problem(s) in the prompt registry; first: {problems[0]}")
     typer.echo("registry ok: every released version matches its lock")

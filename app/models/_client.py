@@ -25,6 +25,7 @@ log = logging.getLogger("tailor.models")
 
 # Price per million tokens (input, output) for models litellm's map does not know.
 LOCAL_PRICES: dict[str, tuple[float, float]] = {"local": (0.0, 0.0)}
+_UNPRICED: set[str] = set()
 
 
 def _is_transient(exc: BaseException) -> bool:
@@ -185,7 +186,9 @@ class ModelClient:
         try:
             return float(self._litellm().completion_cost(completion_response=response) or 0.0)
         except Exception:
-            log.warning("no price known for %s; cost recorded as 0", model)
+            if model not in _UNPRICED:
+                _UNPRICED.add(model)
+                log.warning("no price known for %s; its cost is recorded as 0", model)
             return 0.0
 
     def _failure(self, request: ChatRequest, exc: BaseException) -> Exception:

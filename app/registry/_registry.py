@@ -165,7 +165,7 @@ class Registry:
             try:
                 pipeline = resolve_manifest(path, self.prompts_root)
             except (RegistryError, NotFoundError) as exc:
-                problems.append(Problem(rel, str(exc)))
+                problems.append(Problem(rel, str(exc).replace(f"{path}: ", "")))
                 continue
             locked = self.lock.data["pipelines"].get(pipeline.label)
             if locked and locked["hash"] != pipeline.hash and not any(p.path == rel for p in problems):

@@ -37,19 +37,9 @@ from app.resume._sections import (
     unmask,
 )
 
-_ORDER = (
-    "basics",
-    "work",
-    "volunteer",
-    "education",
-    "awards",
-    "certificates",
-    "publications",
-    "skills",
-    "languages",
-    "interests",
-    "projects",
-    "x-sections",
+_ORDER = re.findall(  # output key order
+    r"\S+",
+    "basics work volunteer education awards certificates publications skills languages interests projects x-sections",
 )
 
 
@@ -62,7 +52,7 @@ def parse_resume_text(text: str) -> dict[str, Any]:
         out["x-sections"].append({"title": "Contact", "highlights": leftovers})
     for section in sections:
         _add_section(out, basics, section)
-    out["basics"] = basics
+    out["basics"] = _prune(basics)
     return {key: out[key] for key in _ORDER if out.get(key)}
 
 
@@ -329,33 +319,41 @@ def _roles_within(blocks: list[_Block], org_key: str) -> list[dict[str, Any]]:
     """Several roles under one employer: roles with no employer take it from the employer line above them.
 
     Either a bare employer entry ('Globex | 2012 – 2017', no title, no bullets) heads the roles that
-    follow, and is replaced by them; or the previous entry's header put the employer on a line of its own.
+    follow (and is dropped when their dates span exactly its own), or the previous entry's header put
+    the employer on a line of its own ('Acme, Chicago, IL' / 'Director, 2020 – Present' / bullets).
     """
     out: list[dict[str, Any]] = []
+    bare_groups: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
     parent: dict[str, Any] | None = None
+    children: list[dict[str, Any]] = []
     for block in blocks:
         entry = _work(block, org_key)
+        out.append(entry)
         if entry.get(org_key) or not entry.get("position"):
-            bare = not entry.get("position") and not block.has_body() and bool(entry.get(org_key))
             head = parse_header(block.header)
+            bare = not entry.get("position") and not block.has_body() and bool(entry.get(org_key))
             alone = (
-                bool(head.fragments) and head.lines_of.count(head.lines_of[0]) == 1 and len(block.header) > 1
+                len(block.header) > 1 and bool(head.fragments) and head.lines_of.count(head.lines_of[0]) == 1
             )
-            parent = entry if bare or alone else None
-            if parent is not None and bare:
-                parent["_bare"] = True
-            out.append(entry)
-            continue
-        if parent is not None:
+            parent, children = (entry if bare or alone else None), []
+            if bare:
+                bare_groups.append((entry, children))
+        elif parent is not None:
             entry[org_key] = parent[org_key]
             if parent.get("location") and not entry.get("location"):
                 entry["location"] = parent["location"]
-            if parent.pop("_bare", False):
-                out.remove(parent)
-        out.append(entry)
-    for entry in out:
-        entry.pop("_bare", None)
+            children.append(entry)
+    for bare_entry, kids in bare_groups:
+        if kids and _spans(bare_entry) == _spans(*kids):
+            out.remove(bare_entry)
     return out
+
+
+def _spans(*entries: dict[str, Any]) -> tuple[str, str]:
+    """(first start year, last end year or 'open') over entries."""
+    starts = [e.get("startDate", "")[:4] for e in entries]
+    ends = [e.get("endDate", "open")[:4] for e in entries]
+    return min(starts), ("open" if "open" in ends else max(ends))
 
 
 _KEYWORDS_RE = re.compile(
@@ -488,7 +486,7 @@ def _education(block: _Block) -> dict[str, Any]:
         entry["startDate" if head.dates.end or head.dates.ongoing else "endDate"] = head.dates.start
         if head.dates.end:
             entry["endDate"] = head.dates.end
-    notes, courses = frags + _note(head), []
+    notes, courses = frags + head.urls[1:] + _note(head), []
     for text in [*body, *block.bullets, *(" ".join(p) for p in block.prose)]:
         if m := _COURSES_RE.match(text):
             courses += split_list(m.group(1))
@@ -506,7 +504,7 @@ def _merge_orphans(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for e in entries:
         if out and not e.get("studyType") and not _INSTITUTION_RE.search(e.get("institution", "")):
-            text = " ".join(v for k, v in e.items() if isinstance(v, str) and v and k != "url")
+            text = " ".join(v for v in e.values() if isinstance(v, str) and v)
             out[-1].setdefault("highlights", []).extend([text] if text else [])
             out[-1]["highlights"] += e.get("highlights", [])
             out[-1].setdefault("courses", []).extend(e.get("courses", []))
@@ -537,7 +535,7 @@ def _skills(lines: list[str]) -> list[dict[str, Any]]:
         m = _LABELED_RE.match(text)
         m = m or re.match(r"^([^|–—]{1,40}?)\s+[|–—]\s+(.+[,;].+)$", text)
         if heading or (m and not m.group(2)):
-            label = (m.group(1) if m else text).strip()
+            label = text if heading or not m else m.group(1).strip()
             groups.append({"name": label, "keywords": []})
         elif m and len(m.group(1).split()) <= 5:
             groups.append({"name": m.group(1).strip(), "keywords": split_list(m.group(2))})
@@ -554,7 +552,7 @@ def _items(lines: list[str]) -> list[tuple[str, list[str]]]:
     """One (text, sub-lines) per top-level line or bullet; deeper bullets and wrapped lines are sub-lines."""
     rows = [(MD_HEADING_RE.match(ln) is not None, *split_bullet(ln)) for ln in lines if ln.strip()]
     tops = [indent for _, bullet, indent, _ in rows if bullet]
-    top = min(tops, default=0)
+    top = min(tops or [indent for _, _, indent, _ in rows] or [0])
     items: list[tuple[str, list[str]]] = []
     for heading, bullet, indent, raw in rows:
         text = clean_inline(MD_HEADING_RE.sub(r"\2", raw) if heading else raw)
@@ -616,13 +614,9 @@ def _listed(item: tuple[str, list[str]], kind: str) -> list[dict[str, Any]]:
     else:
         parts = [p for p in re.split(r"\s*[|·•]\s*|\s*—\s*|,\s+", mask(text)) if p.strip(" ,")]
         parts = [unmask(p).strip() for p in parts]
-    if (
-        kind == "certificates"
-        and not dates
-        and len(parts) >= 2
-        and (len(parts) >= 3 or not any(c.islower() for c in "".join(parts)))
-    ):
-        return [{"name": p} for p in parts]  # "CPR, BLS, ACLS"
+    flat = kind == "certificates" and not dates and not urls and len(parts) >= 2
+    if flat and (len(parts) >= 3 or not any(c.islower() for c in "".join(parts))):
+        return [{"name": p} for p in parts + sub]  # "CPR, BLS, ACLS"
     name = parts[0] if parts else ""
     issuer = parts[1] if len(parts) > 1 else ""
     if not issuer and (m := re.match(r"^(.+?)\s*\(([^()]*\s[^()]*)\)$", name)):
@@ -676,24 +670,27 @@ def parse_header_block(lines: list[str]) -> tuple[dict[str, Any], list[str]]:
     leftovers: list[str] = []
     summary: list[str] = []
     lines = [re.sub(r"!?\[([^\[\]]{0,100})\]\(([^()\s\[\]]{1,300})\)", _header_link, ln) for ln in lines]
+    first = True
     for raw in lines:
-        if not raw.strip():
-            summary.append("")
-            continue
         bullet, _, text = split_bullet(MD_HEADING_RE.sub(r"\2", raw))
         text = clean_inline(text)
-        if "name" not in basics and not summary and text.lower().strip(" :") in SKIP_FIRST:
+        if not text:
+            summary.append("")
             continue
-        if "name" not in basics and not bullet:
-            name, *rest = [p for p in _HEADER_SEP_RE.split(text) if p.strip()] or [""]
-            if _contact(name, basics, []):
-                basics["name"] = ""
-            else:
-                basics["name"] = name.strip()
-            text = " | ".join(rest)
-            if not text:
-                continue
-        pieces: list[str] = []
+        if first and text.lower().strip(" :") in SKIP_FIRST:
+            continue  # "Resume", "CV"
+        if first and not bullet:
+            name, *rest = [p for p in _HEADER_SEP_RE.split(text) if p.strip()] or [text]
+            pieces: list[str] = []
+            if _contact(name, basics, pieces):
+                name = pieces.pop(0) if pieces else ""
+                leftovers += pieces
+            if len(name.split()) <= 8 and not re.search(r"\w{3}[.!?]$", name):
+                basics["name"], text = name.strip(), " | ".join(rest)
+        first = False
+        if not text:
+            continue
+        pieces = []
         if _contact(text, basics, pieces):
             for piece in pieces:
                 if "label" not in basics and not any(summary) and title_score(piece) >= 1:
@@ -710,8 +707,6 @@ def parse_header_block(lines: list[str]) -> tuple[dict[str, Any], list[str]]:
             basics["label"] = text
         else:
             summary.append(("- " if bullet else "") + text)
-    if not basics.get("name"):
-        basics.pop("name", None)
     prose = _prose(summary)
     if prose:
         basics["summary"] = prose

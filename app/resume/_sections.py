@@ -209,7 +209,7 @@ def split_sections(lines: list[str]) -> tuple[list[str], list[Section]]:
             sections.append(Section(title, section_key(title)))
             i += 2 if underlined else 1
             continue
-        if RULE_RE.match(line) and not line.strip().startswith("*"):
+        if RULE_RE.match(line):
             line = ""
         (sections[-1].lines if sections else header).append(line)
         i += 1
@@ -221,13 +221,13 @@ def _is_heading(
 ) -> bool:
     line = lines[i]
     title = heading_text(line)
-    if not title or len(title) > 60 or len(title.split()) > 6:
+    if not title:
         return False
-    key = section_key(title)
     if m := MD_HEADING_RE.match(line):
         return len(m.group(1)) <= level
-    if underlined:
-        return True
+    if underlined or len(title) > 60 or len(title.split()) > 6:
+        return underlined and len(title.split()) <= 12
+    key = section_key(title)
     bullet = BULLET_RE.match(line) is not None
     caps = _all_caps(title) and not bullet
     if re.search(r"[:：]\s*\S", title):
@@ -262,8 +262,12 @@ _QUALIFIER_RE = re.compile(
 def find_range(text: str) -> tuple[Dates | None, str]:
     """The first date range (or lone date) in `text`, and `text` without it."""
     probe = text.translate(_DASH_MAP)  # one char for one char, so spans stay valid
+
+    def glued(m: re.Match[str]) -> bool:  # "FY2022", "v2019": a year inside a word is no date
+        return (m.start() > 0 and probe[m.start() - 1].isalnum()) or probe[m.end() : m.end() + 1].isalnum()
+
     for m in RANGE_RE.finditer(probe):
-        if m.start() and probe[m.start() - 1].isdigit():
+        if glued(m):
             continue
         start, end = parse_date(m.group("start")), parse_date(m.group("end"))
         if start is None or start == PRESENT:
@@ -272,7 +276,7 @@ def find_range(text: str) -> tuple[Dates | None, str]:
         return _qualified(dates, text, m.start(), m.end())
     for m in DATE_RE.finditer(probe):
         d = parse_date(m.group(0))
-        if d is None:
+        if d is None or glued(m):
             continue
         stop = m.end()
         if tail := re.match(r"\s*-\s*(?=$|[)\]|,;])", probe[stop:]):
@@ -387,10 +391,17 @@ def _cityish(text: str) -> bool:
     return all(w[0].isupper() or w.lower() in _CITY_GLUE for w in ws)
 
 
+_PLACE_PHRASES = {"united states", "united states of america", "united kingdom", "united arab emirates", "new zealand",
+                  "south africa", "hong kong", "south korea", "czech republic", "saudi arabia", "costa rica",
+                  "new york", "new jersey", "new mexico", "new hampshire", "north carolina", "south carolina",
+                  "north dakota", "south dakota", "west virginia", "rhode island", "british columbia",
+                  "nova scotia", "new brunswick", "district of columbia"}  # fmt: skip
+
+
 def _regionish(text: str) -> bool:
     t = text.strip(" .")
     head = re.sub(r"\s+\d{4,6}(?:-\d{4})?$", "", t)  # "MA 02139"
-    return head in _CODES or head.lower() in _PLACES or (head.istitle() and head.lower() in _PLACES)
+    return head in _CODES or head.lower() in _PLACES or head.lower() in _PLACE_PHRASES
 
 
 def is_location(text: str) -> bool:
@@ -400,12 +411,14 @@ def is_location(text: str) -> bool:
         return False
     if re.fullmatch(r"(?:fully\s+)?(?:remote|hybrid|on-?site)(?:\s*[(/,-]\s*[\w .]{1,20}\)?)?", low):
         return True
+    if re.fullmatch(r"(?:Greater\s+)?[A-Z][\w.' -]{1,40}?\s+(?:Bay\s+|Metro(?:politan)?\s+)?Area", t):
+        return True  # "Greater Boston Area", "San Francisco Bay Area"
     parts = [p.strip() for p in t.split(",")]
     if len(parts) == 1:
         ws = t.split()
         if len(ws) >= 2 and ws[-1] in _US and _cityish(" ".join(ws[:-1])):
             return True
-        return low in _PLACES or (len(ws) <= 3 and low in {"new zealand", "south africa", "hong kong"})
+        return low in _PLACES or low in _PLACE_PHRASES
     return len(parts) <= 3 and _cityish(parts[0]) and all(_regionish(p) for p in parts[1:])
 
 

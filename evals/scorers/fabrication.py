@@ -216,7 +216,13 @@ def _proper_names(text: str) -> list[tuple[int, str]]:
     for m in re.finditer(r"\b[A-Z][A-Za-z0-9&+#.-]*[A-Za-z0-9+#]", text):
         before = text[: m.start()].rstrip()
         word = m.group(0).lower().rstrip(".")
-        if not before or before[-1] in ".!?:;•-–—(\"'" or word in STOPWORDS or word in MONTHS or word in _DAYS:
+        if (
+            not before
+            or before[-1] in ".!?:;•-–—(\"'"
+            or word in STOPWORDS
+            or word in MONTHS
+            or word in _DAYS
+        ):
             continue
         names.append((m.start(), m.group(0)))
     return names

@@ -1,0 +1,5 @@
+"""`python -m app` is the `tailor` command."""
+
+from app.cli import main
+
+main()
