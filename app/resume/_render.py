@@ -1,118 +1,109 @@
-"""JSON Resume -> markdown, deterministically (jinja2)."""
+"""JSON Resume -> markdown, deterministically: the same document always renders the same text."""
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
-_TEMPLATE = """\
-{% set b = r.basics or {} -%}
-# {{ b.name or "Resume" }}
-{% if b.label %}**{{ b.label }}**
-{% endif %}
-{%- set contact = [b.email, b.phone, b.url, place(b.location)] | select | list %}
-{%- for p in b.profiles or [] %}{% set _ = contact.append(p.url or (p.network ~ ": " ~ p.username)) %}{% endfor %}
-{% if contact %}{{ contact | join(" · ") }}
-{% endif %}
-{% if b.summary %}
-## Summary
-{{ b.summary }}
-{% endif %}
-{% for section, title in [("work", "Experience"), ("volunteer", "Volunteering"), ("projects", "Projects")] %}
-{% if r[section] %}
-## {{ title }}
-{% for e in r[section] %}
-### {{ heading(e) }}
-{% if e.summary %}{{ e.summary }}
-{% endif %}
-{% if e.description %}{{ e.description }}
-{% endif %}
-{% for h in e.highlights or [] %}- {{ h }}
-{% endfor %}
-{% endfor %}
-{% endif %}
-{% endfor %}
-{% if r.education %}
-## Education
-{% for e in r.education %}
-- {{ [e.studyType, e.area] | select | join(", ") }}{% if e.institution %}, {{ e.institution }}{% endif %}\
-{% if dates(e) %} ({{ dates(e) }}){% endif %}{% if e.score %}, {{ e.score }}{% endif %}
-{% endfor %}
-{% endif %}
-{% if r.skills %}
-## Skills
-{% for s in r.skills %}- {% if s.name %}**{{ s.name }}**{% if s.keywords %}: {% endif %}{% endif %}\
-{{ (s.keywords or []) | join(", ") }}
-{% endfor %}
-{% endif %}
-{% if r.certificates %}
-## Certifications
-{% for c in r.certificates %}- {{ c.name }}{% if c.issuer %}, {{ c.issuer }}{% endif %}{% if c.date %} ({{ c.date }}){% endif %}
-{% endfor %}
-{% endif %}
-{% if r.awards %}
-## Awards
-{% for a in r.awards %}- {{ a.title }}{% if a.awarder %}, {{ a.awarder }}{% endif %}{% if a.date %} ({{ a.date }}){% endif %}
-{% endfor %}
-{% endif %}
-{% if r.publications %}
-## Publications
-{% for p in r.publications %}- {{ p.name }}{% if p.publisher %}, {{ p.publisher }}{% endif %}\
-{% if p.releaseDate %} ({{ p.releaseDate }}){% endif %}
-{% endfor %}
-{% endif %}
-{% if r.languages %}
-## Languages
-{% for l in r.languages %}- {{ l.language }}{% if l.fluency %}: {{ l.fluency }}{% endif %}
-{% endfor %}
-{% endif %}
-{% if r.interests %}
-## Interests
-{% for i in r.interests %}- {{ i.name }}{% if i.keywords %}: {{ i.keywords | join(", ") }}{% endif %}
-{% endfor %}
-{% endif %}
-"""
+ENTRY_SECTIONS = (("work", "Experience"), ("volunteer", "Volunteering"), ("projects", "Projects"))
+
+
+def _join(*parts: Any, sep: str = ", ") -> str:
+    return sep.join(str(p) for p in parts if p)
 
 
 def _dates(entry: dict[str, Any]) -> str:
     start, end = entry.get("startDate"), entry.get("endDate")
-    if start and end:
-        return f"{start} – {end}"
     if start:
-        return f"{start} – Present"
+        return f"{start} – {end or 'Present'}"
     return str(end or "")
-
-
-def _heading(entry: dict[str, Any]) -> str:
-    role = entry.get("position") or ", ".join(entry.get("roles") or [])
-    org = entry.get("name") or entry.get("organization") or entry.get("entity")
-    title = " — ".join(str(x) for x in (role, org) if x) or "Entry"
-    span = _dates(entry)
-    where = entry.get("location")
-    extra = ", ".join(x for x in (span, where if isinstance(where, str) else None) if x)
-    return f"{title} ({extra})" if extra else title
 
 
 def _place(location: Any) -> str:
     if not isinstance(location, dict):
         return ""
-    return ", ".join(str(location[k]) for k in ("city", "region", "countryCode") if location.get(k))
+    return _join(*(location.get(k) for k in ("city", "region", "countryCode")))
 
 
-@lru_cache(maxsize=1)
-def _template() -> Any:
-    from jinja2 import Environment
+def _heading(entry: dict[str, Any]) -> str:
+    role = entry.get("position") or ", ".join(entry.get("roles") or [])
+    org = entry.get("name") or entry.get("organization") or entry.get("entity")
+    title = _join(role, org, sep=" — ") or "Entry"
+    where = entry.get("location") if isinstance(entry.get("location"), str) else None
+    extra = _join(_dates(entry), where)
+    return f"{title} ({extra})" if extra else title
 
-    env = Environment(trim_blocks=True, lstrip_blocks=True, autoescape=False)
-    env.globals.update(heading=_heading, dates=_dates, place=_place)
-    return env.from_string(_TEMPLATE)
+
+def _bullet_list(items: list[str]) -> list[str]:
+    return [f"- {item}" for item in items if item]
+
+
+def _section(title: str, lines: list[str]) -> list[str]:
+    return ["", f"## {title}", *lines] if lines else []
 
 
 def render_markdown(resume: dict[str, Any]) -> str:
-    text = _template().render(r=resume)
-    lines = [line.rstrip() for line in text.splitlines()]
-    out: list[str] = []
-    for line in lines:
-        if line or (out and out[-1]):
-            out.append(line)
+    b = resume.get("basics") or {}
+    out = [f"# {b.get('name') or 'Resume'}"]
+    if b.get("label"):
+        out.append(f"**{b['label']}**")
+    contact = [b.get("email"), b.get("phone"), b.get("url"), _place(b.get("location"))]
+    contact += [
+        p.get("url") or _join(p.get("network"), p.get("username"), sep=": ") for p in b.get("profiles") or []
+    ]
+    if any(contact):
+        out.append(_join(*contact, sep=" · "))
+    if b.get("summary"):
+        out += _section("Summary", [str(b["summary"])])
+
+    for key, title in ENTRY_SECTIONS:
+        lines: list[str] = []
+        for entry in resume.get(key) or []:
+            lines += ["", f"### {_heading(entry)}"]
+            lines += [str(entry[k]) for k in ("summary", "description") if entry.get(k)]
+            lines += _bullet_list([str(h) for h in entry.get("highlights") or []])
+        out += _section(title, lines)
+
+    education = [
+        f"{_join(e.get('studyType'), e.get('area'), e.get('institution'))}"
+        + (f" ({_dates(e)})" if _dates(e) else "")
+        + (f", {e['score']}" if e.get("score") else "")
+        for e in resume.get("education") or []
+    ]
+    out += _section("Education", _bullet_list(education))
+    skills = [
+        (
+            f"**{s['name']}**: "
+            if s.get("name") and s.get("keywords")
+            else f"**{s.get('name', '')}**"
+            if s.get("name")
+            else ""
+        )
+        + ", ".join(str(k) for k in s.get("keywords") or [])
+        for s in resume.get("skills") or []
+    ]
+    out += _section("Skills", _bullet_list(skills))
+    simple = (
+        ("certificates", "Certifications", ("name", "issuer"), "date"),
+        ("awards", "Awards", ("title", "awarder"), "date"),
+        ("publications", "Publications", ("name", "publisher"), "releaseDate"),
+    )
+    for key, title, fields, date_key in simple:
+        items = [
+            _join(*(e.get(f) for f in fields)) + (f" ({e[date_key]})" if e.get(date_key) else "")
+            for e in resume.get(key) or []
+        ]
+        out += _section(title, _bullet_list(items))
+    languages = [_join(e.get("language"), e.get("fluency"), sep=": ") for e in resume.get("languages") or []]
+    out += _section("Languages", _bullet_list(languages))
+    interests = [
+        _join(e.get("name"), ", ".join(e.get("keywords") or []), sep=": ")
+        for e in resume.get("interests") or []
+    ]
+    out += _section("Interests", _bullet_list(interests))
+    for extra in resume.get("x-sections") or []:
+        if isinstance(extra, dict):
+            out += _section(
+                str(extra.get("title") or "More"),
+                _bullet_list([str(h) for h in extra.get("highlights") or []]),
+            )
     return "\n".join(out).strip() + "\n"

@@ -62,43 +62,43 @@ def _free_text(resume: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
+def _field_problem(kind: str, value: str, slot: Any, src_values: set[str], src_text: str) -> str | None:
+    """Why a structured output value is not grounded, or None when it is.
+
+    The same value as the source entry's is fine; another entry's value is a swap; a value the
+    source text states verbatim is a faithful reading of a text resume ("Registered Nurse,
+    Medical ICU" for a parse that split title and unit); anything else was invented.
+    """
+    if kind == "date":
+        got = parse_date(value)
+        if got is None:
+            return None
+        if slot:
+            wanted = parse_date(str(slot))
+            return None if wanted is not None and got.same_as(wanted) else f"was {slot!r}"
+        return None if any(got.same_as(d) for d in find_dates(src_text)) else "the source has no such date"
+    norm = normalize_text(value)
+    if slot is not None and norm == normalize_text(str(slot)):
+        return None
+    if norm in src_values:
+        return f"was {slot!r}: this belongs to another entry" if slot is not None else None
+    return None if contains_phrase(src_text, value) else "the source states no such value"
+
+
 def _structured(sample: Sample) -> list[Offense]:
     offenses = []
     for section, key, kind in STRUCTURED:
-        src_entries = sample.source.get(section) or []
-        out_entries = sample.output.get(section) or []
-        src_values = {
-            normalize_text(str(e.get(key))) for e in src_entries if isinstance(e, dict) and e.get(key)
-        }
-        for i, entry in enumerate(out_entries):
+        src_entries = [e for e in sample.source.get(section) or [] if isinstance(e, dict)]
+        src_values = {normalize_text(str(e[key])) for e in src_entries if e.get(key)}
+        for i, entry in enumerate(sample.output.get(section) or []):
             value = entry.get(key) if isinstance(entry, dict) else None
             if not value:
                 continue
-            same_slot = (
-                src_entries[i].get(key) if i < len(src_entries) and isinstance(src_entries[i], dict) else None
-            )
-            if kind == "date":
-                wanted = parse_date(str(same_slot)) if same_slot else None
-                got = parse_date(str(value))
-                if got is not None and (wanted is None or not got.same_as(wanted)):
-                    offenses.append(
-                        Offense(
-                            kind,
-                            str(value),
-                            f"{section}[{i}].{key} was {same_slot!r}",
-                            f"{section}[{i}].{key}",
-                        )
-                    )
-            elif normalize_text(str(value)) not in src_values:
-                offenses.append(
-                    Offense(kind, str(value), f"no {section} entry has this {key}", f"{section}[{i}].{key}")
-                )
-            elif same_slot is not None and normalize_text(str(value)) != normalize_text(str(same_slot)):
-                offenses.append(
-                    Offense(
-                        kind, str(value), f"{section}[{i}].{key} was {same_slot!r}", f"{section}[{i}].{key}"
-                    )
-                )
+            slot = src_entries[i].get(key) if i < len(src_entries) else None
+            problem = _field_problem(kind, str(value), slot, src_values, sample.grounding_text)
+            if problem:
+                path = f"{section}[{i}].{key}"
+                offenses.append(Offense(kind, str(value), f"{path}: {problem}", path))
     return offenses
 
 
