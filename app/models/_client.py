@@ -183,6 +183,9 @@ class ModelClient:
         if prefix in LOCAL_PRICES or prefix in custom_prefixes():
             per_in, per_out = LOCAL_PRICES.get(prefix, (0.0, 0.0))
             return (input_tokens * per_in + output_tokens * per_out) / 1e6
+        hidden = getattr(response, "_hidden_params", None) or {}
+        if hidden.get("response_cost") is not None:  # litellm priced it already while logging
+            return float(hidden["response_cost"])
         try:
             return float(self._litellm().completion_cost(completion_response=response) or 0.0)
         except Exception:

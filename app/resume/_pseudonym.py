@@ -39,6 +39,7 @@ class ContactVault:
         self._by_value: dict[str, str] = {}
         self._by_token: dict[str, str] = {}
         self._counts: dict[str, int] = {}
+        self._compiled: re.Pattern[str] | None = None
 
     # -- building ------------------------------------------------------------------------------
     def add(self, kind: str, value: str | None) -> None:
@@ -51,6 +52,7 @@ class ContactVault:
         token = f"[{kind}_{self._counts[kind]}]"
         self._by_value[value] = token
         self._by_token[token] = value
+        self._compiled = None
 
     @classmethod
     def from_resume(cls, resume: dict[str, Any], extra_texts: Iterable[str] = ()) -> ContactVault:
@@ -90,6 +92,11 @@ class ContactVault:
     def _pattern(self) -> re.Pattern[str] | None:
         if not self._by_value:
             return None
+        if self._compiled is None:
+            self._compiled = self._compile()
+        return self._compiled
+
+    def _compile(self) -> re.Pattern[str]:
         values = sorted(self._by_value, key=len, reverse=True)
         parts = []
         for v in values:

@@ -1,7 +1,7 @@
 """The results folder: one JSON line per finished case, appended as it completes, and a summary.
 
     <run dir>/run.json       what was run (pipeline snapshot, dataset, scorers, judge), written first
-    <run dir>/cases.jsonl    one record per case, appended and fsynced; a torn last line is dropped
+    <run dir>/cases.jsonl    one record per case, appended and flushed; a torn last line is dropped
     <run dir>/summary.json   aggregates, written (atomically) at the end
     <run dir>/report.html    the HTML report
 
@@ -81,11 +81,14 @@ class ResultsWriter:
         return {r.case_id for r in read_records(self.path) if r.status == "ok"}
 
     def append(self, record: CaseRecord) -> None:
+        """One line, flushed: a killed process loses nothing it appended (the OS holds the bytes).
+        fsync waits for close, so durability against power loss costs one sync per run, not per case."""
         self._handle.write(record.model_dump_json() + "\n")
         self._handle.flush()
-        os.fsync(self._handle.fileno())
 
     def close(self) -> None:
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
         self._handle.close()
 
 

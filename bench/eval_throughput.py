@@ -1,0 +1,178 @@
+"""Runner throughput: N cases, each a single model call, against a local OpenAI-compatible endpoint
+that answers after a fixed latency L, at concurrency C. Whole processes are timed, imports included.
+
+    python bench/eval_throughput.py [--n 400] [--latency-ms 200] [--concurrency 16]
+
+Prints the cold run's wall time beside the ideal N*L/C and their ratio, where the time went
+(interpreter start and imports, the first call, the calls, the summary), and a warm-cache re-run's
+wall time with its model-call count (0 expected).
+
+The per-case work is the runner's own: the semaphore, retries, the LLM cache, one ChatRequest through
+litellm, the cheap deterministic scorers (structure, usage), the append-only results file and the
+summary. The tailoring pipeline's own per-case cost is measured by bench/local_model.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def make_dataset(folder: Path, n: int) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "manifest.json").write_text(
+        json.dumps({"name": "bench", "version": "1", "description": "synthetic"})
+    )
+    with (folder / "all.jsonl").open("w") as handle:
+        for i in range(n):
+            resume = {
+                "basics": {"name": f"Candidate {i}", "summary": f"Engineer number {i} with Python."},
+                "work": [
+                    {
+                        "name": "Acme",
+                        "position": "Engineer",
+                        "startDate": "2020-01",
+                        "highlights": [f"Built service {i}"],
+                    }
+                ],
+            }
+            case = {"id": f"case-{i:05d}", "resume": resume, "job_description": f"Job {i}: Python, SQL."}
+            handle.write(json.dumps(case) + "\n")
+
+
+def worker(dataset: str, out: str, concurrency: int) -> None:
+    """One evaluation in this process (what the parent times). Prints timings as JSON."""
+    started = time.perf_counter()
+    import asyncio
+
+    from app.models import ChatParams, ChatRequest, ModelClient
+    from app.registry import open_registry
+    from app.settings import get_settings
+    from evals.datasets import Case, open_dataset
+    from evals.runner import EvalPlan, Solved, run_eval
+
+    imported = time.perf_counter()  # litellm is not imported yet: the first cache miss imports it
+    settings = get_settings()
+    first_call: list[float] = []
+
+    async def single_call(case: Case, client: ModelClient) -> Solved:
+        request = ChatRequest(
+            model="openai/stub",
+            messages=({"role": "user", "content": case.job_description},),
+            params=ChatParams(max_tokens=16),
+        )
+        t0 = time.perf_counter()
+        completion = await client.acomplete(request, agent="single")
+        if not first_call:
+            first_call.append(time.perf_counter())  # when the first answer arrived
+        source = case.resume if isinstance(case.resume, dict) else {}
+        return Solved(source=source, tailored_resume=source, markdown=completion.text, suggestions=[],
+                      usage=client.meter.summary(), latency_ms=(time.perf_counter() - t0) * 1000)  # fmt: skip
+
+    plan = EvalPlan(
+        pipeline=open_registry().resolve("production"),
+        dataset=open_dataset(dataset, settings.datasets),
+        scorers=["structure", "usage"],
+        concurrency=concurrency,
+        out_dir=Path(out),
+        solver=single_call,
+    )
+    t_run = time.perf_counter()
+    folder = asyncio.run(run_eval(plan, settings))
+    done = time.perf_counter()
+    summary = json.loads((folder / "summary.json").read_text())
+    print(json.dumps({
+        "imports_s": imported - started, "setup_s": t_run - imported, "run_s": done - t_run,
+        "first_answer_s": (first_call[0] - t_run) if first_call else 0.0, "cases": summary["cases"]["ok"],
+        "cache_hits": summary["usage"]["cache_hits"], "cache_misses": summary["usage"]["cache_misses"],
+    }))  # fmt: skip
+
+
+def _requests(port: int) -> int:
+    import urllib.request
+
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/stats", timeout=5) as response:
+        return int(json.loads(response.read())["requests"])
+
+
+def timed_worker(
+    dataset: Path, out: Path, concurrency: int, env: dict[str, str]
+) -> tuple[float, dict[str, float]]:
+    cmd = [sys.executable, __file__, "--worker", "--dataset", f"{dataset}:all", "--out", str(out),
+           "--concurrency", str(concurrency)]  # fmt: skip
+    start = time.perf_counter()
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=ROOT, check=False)
+    wall = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(
+            f"worker failed: {done.stderr.strip().splitlines()[-1] if done.stderr else done.returncode}"
+        )
+    return wall, json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=400)
+    parser.add_argument("--latency-ms", type=float, default=200.0)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--dataset", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker(args.dataset, args.out, args.concurrency)
+        return
+
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        make_dataset(tmp / "ds", args.n)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "app.models.stub_server", "--port", "0", "--latency-ms", str(args.latency_ms)],
+            stdout=subprocess.PIPE, text=True, cwd=ROOT,
+        )  # fmt: skip
+        try:
+            assert server.stdout is not None
+            port = int(server.stdout.readline().split()[1])
+            env = {**os.environ, "OPENAI_API_KEY": "sk-stub", "OPENAI_API_BASE": f"http://127.0.0.1:{port}/v1",
+                   "TAILOR_DATA_DIR": str(tmp / "data"), "LITELLM_LOCAL_MODEL_COST_MAP": "True"}  # fmt: skip
+            cold_wall, cold = timed_worker(tmp / "ds", tmp / "cold", args.concurrency, env)
+            calls_cold = _requests(port)
+            warm_wall, warm = timed_worker(tmp / "ds", tmp / "warm", args.concurrency, env)
+            calls_warm = _requests(port) - calls_cold
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+    ideal = args.n * args.latency_ms / 1000 / args.concurrency
+    print(
+        f"eval throughput: N={args.n} cases, one model call each, L={args.latency_ms:.0f} ms, C={args.concurrency}"
+    )
+    print(
+        f"  cold run   wall {cold_wall:6.2f} s   ideal N·L/C {ideal:5.2f} s   ratio {cold_wall / ideal:4.2f}   model calls {calls_cold}"
+    )
+    start_s = cold_wall - cold["setup_s"] - cold["run_s"]
+    first = cold["first_answer_s"]
+    rest, rest_ideal = cold["run_s"] - first, ideal - args.latency_ms / 1000
+    print(
+        f"    interpreter + Tailor imports {start_s:5.2f} s · set-up {cold['setup_s']:4.2f} s · "
+        f"to the first answer {first:4.2f} s (imports litellm and the OpenAI client, then one call)"
+    )
+    print(
+        f"    the remaining cases {rest:5.2f} s for an ideal {rest_ideal:5.2f} s: ratio {rest / rest_ideal:4.2f} once started"
+    )
+    print(
+        f"  warm run   wall {warm_wall:6.2f} s   model calls {calls_warm}   cache hits {warm['cache_hits']}"
+    )
+
+
+if __name__ == "__main__":
+    main()
