@@ -43,8 +43,7 @@ demo: setup
 	$(BIN)/tailor eval --pipeline production --dataset golden:smoke
 
 check: setup
-	$(BIN)/tailor prompts check
-	$(BIN)/tailor datasets check golden
+	TAILOR=$(BIN)/tailor ci/checks.sh
 
 lint: setup
 	$(BIN)/ruff check app evals tests bench

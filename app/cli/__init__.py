@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import click
 import typer
 
-from app.cli import datasets, evaluate, optimize, prompts
+from app.cli import cache, datasets, evaluate, optimize, prompts
 from app.errors import TailorError
 from app.settings import apply_quiet_environment
 
@@ -26,6 +26,7 @@ app = typer.Typer(
 app.command("optimize")(optimize.optimize)
 app.add_typer(prompts.app, name="prompts")
 app.add_typer(datasets.app, name="datasets")
+app.add_typer(cache.app, name="cache")
 evaluate.register(app)
 
 INTERNAL_ERROR = 70

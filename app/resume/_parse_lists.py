@@ -165,8 +165,8 @@ def issuer_like(text: str) -> bool:
         return False
     if _ISSUER_WORDS_RE.search(bare):
         return True
-    ws = bare.split()  # "Massachusetts DESE", "Oregon TSPC": a place and an acronym
-    return 2 <= len(ws) <= 4 and any(_ACRONYM_RE.match(w) for w in ws) and all(w[0].isupper() for w in ws)
+    ws = bare.split()  # "Massachusetts DESE", "Oregon TSPC": a place, then an acronym
+    return 2 <= len(ws) <= 3 and bool(_ACRONYM_RE.match(ws[-1])) and all(w[0].isupper() for w in ws)
 
 
 def _paren_issuer(before: str, inner: str) -> bool:

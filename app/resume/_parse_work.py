@@ -30,8 +30,12 @@ def _assign(head: Header, multiline: bool) -> tuple[str, str, list[str]]:
     if not frags:
         return "", "", []
     titled = all(title_score(f) > org_score(f) for f in frags)  # "Account Manager, Salesforce — 2015"
+    orgs = [org_score(f) > title_score(f) for f in frags]
     glued = not any(title_score(f) > org_score(f) for f in frags)  # "English Teacher, Maplewood High School"
-    cut = [("," in f and (titled or (glued and _mixed(f)))) for f in frags]
+    cut = [
+        "," in f and (titled or (glued and _mixed(f) and not any(orgs[:i] + orgs[i + 1 :])))
+        for i, f in enumerate(frags)
+    ]
     if any(cut):
         split = [
             (part, n)

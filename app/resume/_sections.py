@@ -201,7 +201,13 @@ def split_sections(lines: list[str]) -> tuple[list[str], list[Section]]:
             lead
             and line.strip()
             and _is_heading(
-                lines, i, current, section_level, underlined, i <= third if not sections else None
+                lines,
+                i,
+                current,
+                section_level,
+                underlined,
+                i <= third if not sections else None,
+                bool(sections) and not any(ln.strip() for ln in sections[-1].lines),
             )
         ):
             title = heading_text(line)
@@ -216,7 +222,13 @@ def split_sections(lines: list[str]) -> tuple[list[str], list[Section]]:
 
 
 def _is_heading(
-    lines: list[str], i: int, current: str | None, level: int, underlined: bool, early: bool | None
+    lines: list[str],
+    i: int,
+    current: str | None,
+    level: int,
+    underlined: bool,
+    early: bool | None,
+    fresh: bool = False,
 ) -> bool:
     line = lines[i]
     title = heading_text(line)
@@ -237,7 +249,7 @@ def _is_heading(
         return False
     if early is not None:  # before any section: a caps line near the top is the name or headline
         return not early and not lines[i - 1].strip()
-    if not _stands_alone(lines, i):
+    if not _stands_alone(lines, i, fresh):
         return False
     if current in ("work", "education", "volunteer", "projects"):
         ahead = [ln for ln in lines[i : i + 4] if ln.strip()][:3]
@@ -249,14 +261,21 @@ def _blank(lines: list[str], i: int) -> bool:
     return not 0 <= i < len(lines) or not lines[i].strip() or RULE_RE.match(lines[i]) is not None
 
 
-def _stands_alone(lines: list[str], i: int) -> bool:
-    """An ALL-CAPS line with no known alias heads a section only if it stands apart from its neighbours:
-    a blank line below it (and no short line of the same kind just above it, as in a list of
-    acronyms 'CCRN' / 'BLS'), or a blank line above it and a bulleted list right below it."""
-    if _blank(lines, i + 1):
-        above = lines[i - 1] if i > 0 else ""
-        return _blank(lines, i - 1) or BULLET_RE.match(above) is not None or len(above.split()) > 6
-    return _blank(lines, i - 1) and BULLET_RE.match(lines[i + 1]) is not None
+def _stands_alone(lines: list[str], i: int, fresh: bool) -> bool:
+    """An ALL-CAPS line with no known alias heads a section only if it stands apart: not the first line
+    under a heading (that is the section's content: 'CCRN (AACN)' under CERTIFICATIONS), a blank line
+    above or below it, and no short caps line of the same kind next to it ('CCRN' / 'BLS' / 'ACLS')."""
+    if fresh or not (_blank(lines, i - 1) or _blank(lines, i + 1)):
+        return False
+    before = [j for j in range(i - 1, max(i - 3, -1), -1) if lines[j].strip()][:1]
+    after = [j for j in range(i + 1, min(i + 3, len(lines))) if lines[j].strip()][:1]
+    return not any(_list_item(lines[j]) for j in before + after)
+
+
+def _list_item(line: str) -> bool:
+    title = heading_text(line)
+    short = 0 < len(title.split()) <= 4 and not BULLET_RE.match(line) and not RULE_RE.match(line)
+    return short and _all_caps(title) and section_key(title) is None
 
 
 _GLYPH_RE = re.compile(r"^\s*([•▪‣◦●○■□➢➤►▶✓✔❖→»·∙◆◇–—])")
