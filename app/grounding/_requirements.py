@@ -45,10 +45,15 @@ _PHRASE_RE = re.compile(
     r"(?P<x>[a-z0-9][a-z0-9&/+#.' -]{2,60}?)(?=[,.;:()]| and | or | to | for | such | including |$)",
     re.IGNORECASE,
 )
+_LEADING_DETERMINER = re.compile(r"^(?:a|an|the|some|any|our|your|their|its|this|these|that)\s+", re.IGNORECASE)
+_PRONOUNS = {"you", "your", "yours", "we", "our", "ours", "they", "their", "it", "its", "us", "them"}
 _ACRONYM_RE = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Z0-9&]{1,6}(?![A-Za-z0-9])")
 _ACRONYM_STOP = frozenset(
     """US USA EU UK OR AND CV JD OK HQ FTE PTO EOE TBD ETC NOTE AI IT WE YOU THE A I NB PS FAQ DEI NYC
-    SF LA""".split()
+    SF LA
+    AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND
+    OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC ON BC QC NSW OTE DOE EEO EEOC ID USD EUR GBP CAD
+    K M B Q1 Q2 Q3 Q4 FY YOY""".split()
 )
 _GENERIC = frozenset(
     """fast paced environment team teams dynamic startup start company industry field related similar
@@ -96,11 +101,18 @@ def _phrases(line: str, lexicon: SkillLexicon) -> list[str]:
     for skill in reversed(lexicon.find(line)):  # what the lexicon names is not a phrase or acronym again
         line = line[: skill.start] + " " * (skill.end - skill.start) + line[skill.end :]
     for m in _PHRASE_RE.finditer(line):
-        phrase = m.group("x").strip(" .-'")
-        words = [w for w in normalize_text(phrase).split() if w not in STOPWORDS]
-        if not words or all(w in _GENERIC for w in words) or lexicon.find(phrase):
+        phrase = _LEADING_DETERMINER.sub("", m.group("x").strip(" .-'"))
+        words = normalize_text(phrase).split()
+        content = [w for w in words if w not in STOPWORDS]
+        if (
+            not content
+            or len(words) > 4
+            or all(w in _GENERIC for w in content)
+            or any(w in _PRONOUNS for w in words)
+            or lexicon.find(phrase)
+        ):
             continue
-        out.append(" ".join(phrase.split()[:5]))
+        out.append(phrase)
     for acronym in _ACRONYM_RE.finditer(line):
         token = acronym.group(0)
         if token not in _ACRONYM_STOP and lexicon.canonical(token) is None:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from app.grounding._injection import is_injection
+from app.grounding._match import mentions
 from app.grounding._normalize import STOPWORDS, content_words, normalize_text, stem, tokens
 from app.grounding._numbers import ungrounded_quantities
 from app.grounding._skills import SkillLexicon
@@ -33,6 +34,7 @@ ALL_CHECKS = (
     "tokens",
     "repetition",
     "injection",
+    "keeps_terms",
 )
 
 # Verbs and words that raise seniority, scope or credit: a rewrite may keep them, never add them.
@@ -71,14 +73,13 @@ class Verdict:
 def clean_rewrite(raw: str) -> str:
     """The model's reply as one resume line: no preamble, quotes, bullet mark or second line."""
     text = raw.replace("```", "\n").strip()
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    if not lines:
-        return ""
-    line = _PREAMBLE_RE.sub("", lines[0])
-    if not line and len(lines) > 1:
-        line = lines[1]
-    line = line.lstrip("-*•·▪➢> ").strip().strip('"').strip("'").strip()
-    return " ".join(line.split())
+    for line in (raw.strip() for raw in text.splitlines()):
+        while (stripped := _PREAMBLE_RE.sub("", line)) != line:  # "Sure! Here is the line:" is two
+            line = stripped
+        line = line.lstrip("-*•·▪➢> ").strip().strip('"').strip("'").strip()
+        if line and not line.endswith(":"):  # "Rewritten bullet:" introduces the answer, is not it
+            return " ".join(line.split())
+    return ""
 
 
 def check_rewrite(
@@ -132,6 +133,10 @@ def check_rewrite(
         ratio = len(rewrite.split()) / max(1, len(original.split()))
         if not length_bounds[0] <= ratio <= length_bounds[1]:
             reasons.append(f"length: {ratio:.1f}x the original's words")
+    if "keeps_terms" in checks:
+        for term in allowed_terms:
+            if mentions(original, term) and not mentions(rewrite, term):
+                reasons.append(f"keeps_terms: drops {term!r}, which the original states")
     if "tokens" in checks and sorted(TOKEN_RE.findall(original)) != sorted(TOKEN_RE.findall(rewrite)):
         reasons.append("tokens: contact placeholders were dropped or added")
     if "repetition" in checks and _repeats(rewrite):

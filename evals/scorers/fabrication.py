@@ -143,10 +143,12 @@ def _dates(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str, st
 
 
 def _skills(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str, str, str]]:
+    """A skill is grounded when the source names it, or states it in other word forms (the same
+    matcher that decides evidence: "audit" grounds "auditing")."""
     return [
         ("skill", m.raw, f"the source never states {m.canonical}")
         for m in lexicon.find(text)
-        if m.canonical not in src.skills
+        if m.canonical not in src.skills and not mentions(src.text, m.canonical)
     ]
 
 
