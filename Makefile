@@ -15,7 +15,7 @@ export MLFLOW_DISABLE_TELEMETRY := true
 export HF_HUB_OFFLINE := 1
 export PROMPTFOO_DISABLE_TELEMETRY := 1
 
-.PHONY: setup demo test lint check browser clean
+.PHONY: setup demo test lint check browser ui clean
 
 setup: $(STAMP)
 
@@ -51,6 +51,12 @@ lint: setup
 
 test: setup check lint
 	$(BIN)/pytest -q
+
+# The MLflow UI on the local store. LITELLM_LOCAL_MODEL_COST_MAP (exported above) matters: without
+# it `mlflow ui` deadlocks at start-up here (an MLflow import hook imports litellm, whose offline
+# price-map warning re-enters the import lock).
+ui: setup
+	$(BIN)/mlflow ui --backend-store-uri "$$($(BIN)/python -c 'from app.settings import get_settings; print(get_settings().tracking)')" --host 127.0.0.1 --port 5000
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

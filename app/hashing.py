@@ -26,3 +26,18 @@ def sha256_file(path: Path) -> str:
 
 def short(digest: str, n: int = 12) -> str:
     return digest[:n]
+
+
+def code_hash(root: Path, packages: tuple[str, ...] = ("app", "evals")) -> str:
+    """Content hash of the code that tailors and scores (Python files and data shipped beside them).
+
+    Results are keyed by it, so a scorer or pipeline fix never resumes a results folder written
+    by older code. Independent of git: an uncommitted edit changes it too.
+    """
+    files = sorted(
+        p
+        for package in packages
+        for p in (root / package).rglob("*")
+        if p.is_file() and p.suffix in {".py", ".yaml", ".json", ".j2"} and "__pycache__" not in p.parts
+    )
+    return sha256_json({p.relative_to(root).as_posix(): sha256_file(p) for p in files})

@@ -50,6 +50,7 @@ def _scorer_names(request: EvalRequest) -> list[str]:
 
 
 def run_evaluation(request: EvalRequest) -> tuple[dict[str, Any], Path]:
+    from app.hashing import code_hash
     from app.models import ModelClient, ResponseCache, validate_model
     from app.registry import open_registry
     from app.services.tailoring import resolve_pipeline
@@ -89,6 +90,7 @@ def run_evaluation(request: EvalRequest) -> tuple[dict[str, Any], Path]:
         out_dir=request.out,
         judge=judge_info,
         scorer_kwargs=scorer_kwargs,
+        code=code_hash(settings.home),
     )
     tracer = None
     if request.track:

@@ -21,7 +21,9 @@ def test_optimize_on_the_real_local_model(tmp_path: Path) -> None:
     data = json.loads(out.read_text())
     assert data["usage"]["calls"] > 0 and data["usage"]["output_tokens"] > 0
     assert data["usage"]["cost_usd"] == 0.0
-    assert data["pipeline"]["label"] == "v2-strict"
+    from app.registry import open_registry
+
+    assert data["pipeline"]["hash"] == open_registry().resolve("production").hash
 
     from app.resume import load_resume_source
     from evals.datasets._derive import derive_case
@@ -65,7 +67,10 @@ def test_eval_logs_a_run_that_mlflow_reads_back(tmp_path: Path, fake_llm: Script
     run = runs.iloc[0]
     assert run["params.pipeline.hash"] == summary["run"]["pipeline"]["hash"]
     assert run["params.dataset.hash"] == summary["run"]["dataset"]["hash"]
-    assert run["params.agent.writer.prompt"] == "writer@v2"
+    from app.registry import open_registry
+
+    production = open_registry().resolve("production")
+    assert run["params.agent.writer.prompt"] == production.agents["writer"].prompt_ref
     assert run["metrics.fabrication.mean"] == pytest.approx(summary["metrics"]["fabrication"]["mean"])
     mlflow.set_experiment(f"tailor/{label}")
     table = mlflow.load_table("eval_results.json", run_ids=[run["run_id"]])

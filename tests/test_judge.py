@@ -21,6 +21,7 @@ from evals.judge import (
     compare,
     compare_runs,
     is_calibrated,
+    judge_run_info,
     judge_sample,
     judge_version,
 )
@@ -290,6 +291,8 @@ def test_calibration_measures_agreement_and_records_it(
         r.rubric: (r.accuracy, r.kappa) for r in report.rubrics
     }
     assert not is_calibrated(judge_version(JudgeConfig(model="fake/model", n=2), registry))
+    info = judge_run_info(config, registry)
+    assert info["calibrated"] and info["version"] == version and info["model"] == "fake/model"
 
 
 def test_calibrate_cli_prints_and_records(fake_llm: ScriptedLLM, registry: Registry, tmp_path: Path) -> None:

@@ -3,7 +3,7 @@
 Importing this package registers the `judge` scorer (async, kind "judge", needs a model client).
 """
 
-from evals.judge._calibrate import LabelRow, agreement, calibrate, load_labels
+from evals.judge._calibrate import LabelRow, agreement, calibrate, judge_run_info, load_labels
 from evals.judge._judge import (
     RUBRICS,
     JudgeConfig,
@@ -34,6 +34,7 @@ __all__ = [
     "compare_runs",
     "is_calibrated",
     "judge",
+    "judge_run_info",
     "judge_sample",
     "judge_version",
     "load_labels",

@@ -26,7 +26,7 @@ from app.registry import Registry
 from app.resume import load_resume_source, render_markdown
 from evals.datasets import Case, load_cases
 from evals.judge._judge import JudgeConfig, judge_sample, judge_version
-from evals.judge._store import CalibrationReport, CalibrationStore, RubricCalibration
+from evals.judge._store import CalibrationReport, CalibrationStore, RubricCalibration, is_calibrated
 from evals.scorers._base import Sample, Score
 
 
@@ -217,3 +217,15 @@ async def calibrate(
         if owned:
             target.close()
     return report
+
+
+def judge_run_info(config: JudgeConfig, registry: Registry, state_url: str | None = None) -> dict[str, Any]:
+    """The `judge` entry of a run's run.json: model, version, whether that version is calibrated, n."""
+    version = judge_version(config, registry)
+    return {
+        "model": config.model,
+        "version": version,
+        "calibrated": is_calibrated(version, state_url),
+        "n": config.n,
+        "rubrics": dict(config.rubrics),
+    }

@@ -18,7 +18,7 @@ from typing import Any
 
 from app.errors import InputError, TailorError
 from app.fileio import atomic_write_text
-from app.hashing import sha256_json, short
+from app.hashing import code_hash, sha256_json, short
 from app.models import ModelClient, ResponseCache
 from app.registry import Pipeline
 from app.settings import TailorSettings
@@ -43,10 +43,12 @@ class EvalPlan:
     judge: dict[str, Any] | None = None  # {"model", "version", "calibrated", "n"} when a judge scores
     scorer_kwargs: dict[str, Any] = field(default_factory=dict)  # model scorers' client/config
     solver: Solver | None = None  # default: the tailoring pipeline
+    code: str = ""  # content hash of app/ and evals/; run_eval fills it in
 
     def config_hash(self) -> str:
         return sha256_json(
             {
+                "code": self.code,
                 "pipeline": self.pipeline.hash,
                 "dataset": self.dataset.content_hash,
                 "scorers": sorted(self.scorers),
@@ -95,6 +97,7 @@ def _run_meta(plan: EvalPlan, settings: TailorSettings) -> dict[str, Any]:
         "scorers": plan.scorers,
         "judge": plan.judge,
         "git_commit": git_commit(settings.home),
+        "code_hash": plan.code,
         "started_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "concurrency": plan.concurrency,
         "cache": plan.use_cache,
@@ -144,6 +147,8 @@ async def _evaluate_case(plan: EvalPlan, case: Case, client: ModelClient, solver
 
 async def run_eval(plan: EvalPlan, settings: TailorSettings, *, progress: Progress | None = None) -> Path:
     """Run (or resume) the evaluation; returns the results folder with summary.json written."""
+    if not plan.code:
+        plan.code = code_hash(settings.home)
     folder, meta = prepare_run_dir(plan, settings)
     writer = ResultsWriter(folder)
     done = writer.finished_ids()

@@ -62,6 +62,7 @@ def run_params(run: dict[str, Any], pipeline: Pipeline) -> dict[str, str]:
     for key in ("model", "version", "calibrated", "n"):
         params[f"judge.{key}"] = judge.get(key)
     params["git.commit"] = run.get("git_commit")
+    params["code.hash"] = run.get("code_hash")
     params["concurrency"] = run.get("concurrency")
     params["scorers"] = ",".join(run.get("scorers") or []) or None
     return {key: _param(value) for key, value in params.items() if value is not None}
