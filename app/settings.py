@@ -6,37 +6,15 @@ Every process of a team (CLI, CI runner, later the server) must agree on two loc
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.environment import apply_quiet_environment
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-# Offline and quiet by default; never OTEL_SDK_DISABLED (it silently breaks MLflow per-row logging).
-_QUIET_ENV = {
-    "LITELLM_LOCAL_MODEL_COST_MAP": "True",
-    "CREWAI_DISABLE_TELEMETRY": "true",
-    "CREWAI_DISABLE_TRACKING": "true",
-    "CREWAI_DISABLE_VERSION_CHECK": "true",
-    "CREWAI_TRACING_ENABLED": "false",
-    "MLFLOW_DISABLE_TELEMETRY": "true",
-    "MLFLOW_LOGGING_LEVEL": "WARNING",
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "TOKENIZERS_PARALLELISM": "false",
-    "PROMPTFOO_DISABLE_TELEMETRY": "1",
-    "PROMPTFOO_DISABLE_UPDATE": "1",
-    "DO_NOT_TRACK": "1",
-}
-
-
-def apply_quiet_environment() -> None:
-    """Set the offline/quiet variables unless the user set them already."""
-    for key, value in _QUIET_ENV.items():
-        os.environ.setdefault(key, value)
 
 
 class TailorSettings(BaseSettings):

@@ -65,22 +65,18 @@ def run_evaluation(request: EvalRequest) -> tuple[dict[str, Any], Path]:
     scorer_kwargs: dict[str, Any] = {}
     judge_info = None
     if any(n in ("judge", *RAGAS_LLM) for n in names):
-        from evals.judge import CalibrationStore, JudgeConfig, judge_version
+        from evals.judge import CalibrationStore, JudgeConfig, judge_run_info
 
         judge_model = request.judge_model or settings.judge_model
         validate_model(judge_model)
         config = JudgeConfig(model=judge_model, n=request.judge_n)
-        version = judge_version(config, registry)
         cache = ResponseCache(settings.cache_file) if request.use_cache else None
         client = ModelClient(cache=cache, retries=settings.max_retries, timeout_s=settings.request_timeout_s)
         scorer_kwargs = {"client": client, "config": config, "registry": registry}
-        calibrated = CalibrationStore(settings.state).is_calibrated(version)
-        judge_info = {
-            "model": judge_model,
-            "version": version,
-            "calibrated": calibrated,
-            "n": request.judge_n,
-        }
+        judge_info = judge_run_info(config, registry, settings.state)
+        latest = CalibrationStore(settings.state).latest(judge_info["version"])
+        if latest is not None:  # calibrated is not the same as trustworthy: carry the agreement too
+            judge_info["kappa"] = {r.rubric: r.kappa for r in latest.rubrics}
     plan = EvalPlan(
         pipeline=pipeline,
         dataset=dataset,
@@ -196,13 +192,20 @@ def print_summary(summary: dict[str, Any], folder: Path) -> None:
         f"p95 {fmt((lat.get('p95') or 0) / 1000)}s · tokens {usage.get('input_tokens')}+{usage.get('output_tokens')} "
         f"· cost ${usage.get('cost_usd', 0):.4f} · model calls {usage.get('cache_misses', 0)} "
         f"(cache hits {usage.get('cache_hits', 0)})"
-        + (
-            f" · judge {judge.get('model')} {'calibrated' if judge.get('calibrated') else '[yellow]uncalibrated[/]'}"
-            if judge
-            else ""
-        )
+        + (f" · judge {judge.get('model')} {_calibration(judge)}" if judge else "")
     )
     console.print(f"results: {folder}  ·  report: {folder / 'report.html'}")
+
+
+def _calibration(judge: dict[str, Any]) -> str:
+    if not judge.get("calibrated"):
+        return "[yellow]uncalibrated[/] (tailor judge calibrate)"
+    kappas = [k for k in (judge.get("kappa") or {}).values() if k is not None]
+    if not kappas:
+        return "calibrated (kappa undefined)"
+    worst = min(kappas)
+    note = "" if worst >= 0.4 else " [yellow]— weak agreement with humans: read judge scores with care[/]"
+    return f"calibrated, kappa ≥ {worst:.2f}{note}"
 
 
 # -- tailor score --------------------------------------------------------------------------------

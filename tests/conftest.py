@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from app.settings import PROJECT_ROOT, apply_quiet_environment, reset_settings
+from app.environment import apply_quiet_environment
+from app.settings import PROJECT_ROOT, reset_settings
 from tests.fakes import ScriptedLLM, echo_last_user
 
 apply_quiet_environment()

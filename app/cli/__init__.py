@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 import click
 import typer
 
-from app.cli import cache, datasets, evaluate, optimize, prompts
+from app.cli import cache, datasets, evaluate, judge, optimize, prompts
+from app.environment import apply_quiet_environment
 from app.errors import TailorError
-from app.settings import apply_quiet_environment
 
 app = typer.Typer(
     name="tailor",
@@ -27,6 +27,7 @@ app.command("optimize")(optimize.optimize)
 app.add_typer(prompts.app, name="prompts")
 app.add_typer(datasets.app, name="datasets")
 app.add_typer(cache.app, name="cache")
+app.add_typer(judge.app, name="judge")
 evaluate.register(app)
 
 INTERNAL_ERROR = 70

@@ -82,8 +82,3 @@ def register(app: typer.Typer) -> None:
     """Attach the harness commands to the main app."""
     app.command("eval")(eval_command)
     app.command("score")(score_command)
-    try:
-        from app.cli.judge import app as judge_app
-    except ModuleNotFoundError:  # TEMP until the judge CLI lands
-        return
-    app.add_typer(judge_app, name="judge")

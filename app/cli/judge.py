@@ -67,6 +67,52 @@ def calibrate(
         table.add_row(r.rubric, str(r.n), str(r.missing), accuracy, kappa, r.kappa_note or "")
     console = Console()
     console.print(table)
-    console.print(
-        f"judge version {report.judge_version[:12]} recorded as calibrated ({report.judge_version})"
+    console.print(f"calibration recorded for judge version {report.judge_version}")
+
+
+@app.command()
+def compare(
+    candidate: Annotated[Path, typer.Argument(help="Results folder of the candidate run")],
+    baseline: Annotated[Path, typer.Argument(help="Results folder of the baseline run")],
+    judge_model: Annotated[str | None, typer.Option("--judge-model", help="litellm model string")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON")] = False,
+) -> None:
+    """Pairwise judgement of two runs case by case, each pair in both orders to cancel position bias."""
+    import asyncio
+
+    from app.errors import InputError
+    from app.models import ModelClient, ResponseCache, validate_model
+    from app.registry import open_registry
+    from app.settings import get_settings
+    from evals.datasets import open_dataset
+    from evals.judge import JudgeConfig, compare_runs
+    from evals.runner import read_json, read_records
+
+    settings = get_settings()
+    runs = []
+    for folder in (candidate, baseline):
+        run = read_json(folder / "run.json")
+        if not run:
+            raise InputError(f"{folder} is not a results folder (no run.json)")
+        runs.append((run, read_records(folder / "cases.jsonl")))
+    dataset = runs[0][0]["dataset"]
+    ref = f"{dataset['name']}:{dataset['split']}" if dataset.get("split") else dataset["name"]
+    cases = {c.id: c for c in open_dataset(ref, settings.datasets).cases}
+    config = JudgeConfig(model=judge_model or settings.judge_model)
+    validate_model(config.model)
+    client = ModelClient(
+        cache=ResponseCache(settings.cache_file) if settings.cache_enabled else None,
+        retries=settings.max_retries,
+        timeout_s=settings.request_timeout_s,
+    )
+    result = asyncio.run(compare_runs(runs[0][1], runs[1][1], config, client, open_registry(), cases=cases))
+    if as_json:
+        typer.echo(result.model_dump_json(indent=2))
+        return
+    label_a, label_b = runs[0][0]["pipeline"]["label"], runs[1][0]["pipeline"]["label"]
+    rate = "-" if result.score_a is None else f"{result.score_a:.2f}"
+    typer.echo(
+        f"{label_a} vs {label_b} on {result.compared} case(s), judged by {config.model}: "
+        f"{result.wins_a} win(s), {result.wins_b} loss(es), {result.ties} tie(s) "
+        f"({result.position_bias} from position bias), {result.missing} unjudged; score {rate}"
     )

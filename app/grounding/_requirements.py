@@ -45,7 +45,9 @@ _PHRASE_RE = re.compile(
     r"(?P<x>[a-z0-9][a-z0-9&/+#.' -]{2,60}?)(?=[,.;:()]| and | or | to | for | such | including |$)",
     re.IGNORECASE,
 )
-_LEADING_DETERMINER = re.compile(r"^(?:a|an|the|some|any|our|your|their|its|this|these|that)\s+", re.IGNORECASE)
+_LEADING_DETERMINER = re.compile(
+    r"^(?:a|an|the|some|any|our|your|their|its|this|these|that)\s+", re.IGNORECASE
+)
 _PRONOUNS = {"you", "your", "yours", "we", "our", "ours", "they", "their", "it", "its", "us", "them"}
 _ACRONYM_RE = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Z0-9&]{1,6}(?![A-Za-z0-9])")
 _ACRONYM_STOP = frozenset(

@@ -133,7 +133,7 @@ def agreement(
         kappa = None if math.isnan(value) else round(value, 4)
         note = "undefined (nan)" if kappa is None else None
         if kappa is not None and len(set(judged)) < 2:
-            note = f"the judge gave {judged[0]} on every row"
+            note = f"the judge said {'pass' if judged[0] else 'fail'} (score {'>=' if judged[0] else '<'} 3) on every row"
     return RubricCalibration(
         rubric=rubric,
         n=n,

@@ -23,7 +23,7 @@ MAX_TRACE_LINKS = 100  # per MLflow request
 
 def mlflow_client(tracking_uri: str) -> MlflowClient:
     """A client on `tracking_uri` (tracking and prompt registry), with the process pointed there too."""
-    from app.settings import apply_quiet_environment
+    from app.environment import apply_quiet_environment
 
     apply_quiet_environment()
     check_environment()
