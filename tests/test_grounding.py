@@ -140,6 +140,32 @@ def test_guard_reverts_each_kind_of_invention(rewrite: str, reason: str) -> None
     assert any(r.startswith(reason) for r in verdict.reasons), verdict.reasons
 
 
+@pytest.mark.parametrize(
+    ("original", "rewrite", "reason"),
+    [
+        (
+            "Migrated 30 services from VMs to Kubernetes",
+            "Migrated services from VMs to Kubernetes",
+            "keeps_numbers",
+        ),
+        (
+            "Mentored 4 engineers; two were promoted to senior",
+            "Mentored 4 engineers; promoted to senior",
+            "keeps_numbers",
+        ),
+        (
+            "Built clickable prototypes for 12 features",
+            "Built 12 clickable prototypes for 12 features",
+            "numbers",
+        ),
+    ],
+)
+def test_guard_counts_numbers(original: str, rewrite: str, reason: str) -> None:
+    verdict = check_rewrite(original, rewrite, checks=("numbers", "keeps_numbers"))
+    assert any(r.startswith(reason) for r in verdict.reasons), verdict.reasons
+    assert check_rewrite(original, original, checks=("numbers", "keeps_numbers")).accepted
+
+
 def test_guard_catches_jd_vocabulary_copied_into_a_line() -> None:
     jd = "We need experience with event streaming, observability and data contracts."
     verdict = check_rewrite(

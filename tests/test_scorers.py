@@ -165,6 +165,9 @@ def test_structure_quiet_on_reordering_and_fires_on_loss() -> None:
     score = structure(_sample(lost))
     assert not score.passed
     assert {o.kind for o in score.offenses} == {"lost", "contact"}
+    no_metric = _paraphrase()
+    no_metric["work"][0]["highlights"][0] = "Reduced policy cancellations with a Python churn model"
+    assert any(o.kind == "lost_metric" and o.span == "12%" for o in structure(_sample(no_metric)).offenses)
     invalid = copy.deepcopy(out)
     invalid["work"][0]["startDate"] = "recently"
     assert any(o.kind == "schema" for o in structure(_sample(invalid)).offenses)

@@ -89,10 +89,16 @@ def _word_value(word: str) -> float:
 
 
 def find_quantities(text: str) -> list[Quantity]:
-    """Every quantity in `text` (normalised first), skipping the word "one" used as a pronoun."""
+    """Every quantity in `text` (normalised first), skipping the word "one" used as a pronoun and
+    the parts of dates ("2015-03", "03/2020", "Jan 2020": dates are compared as dates)."""
+    from app.grounding._dates import DATE_RE
+
     norm = normalize_text(text)
+    dates = [(d.start(), d.end()) for d in DATE_RE.finditer(norm) if not re.fullmatch(r"\d{4}", d.group(0))]
     found: list[Quantity] = []
     for m in QUANTITY_RE.finditer(norm):
+        if any(a <= m.start() < b for a, b in dates):
+            continue
         if m.group("num"):
             before = norm[m.start() - 1] if m.start() > 0 else " "
             if before.isalpha() or before == "_":  # "Web3", "ISO27001", "[EMAIL_1]" are names, not numbers
@@ -110,7 +116,42 @@ def find_quantities(text: str) -> list[Quantity]:
     return found
 
 
-def ungrounded_quantities(text: str, source: str) -> list[Quantity]:
-    """Quantities in `text` that no quantity of `source` matches by value and unit."""
+def _unmatched(wanted: list[Quantity], available: list[Quantity]) -> list[Quantity]:
+    """The quantities of `wanted` left over when each one of `available` can match only once."""
+    pool = list(available)
+    left = []
+    for q in wanted:
+        hit = next((k for k in pool if q.matches(k)), None)
+        if hit is None:
+            left.append(q)
+        else:
+            pool.remove(hit)
+    return left
+
+
+def ungrounded_quantities(text: str, source: str, *, counted: bool = False) -> list[Quantity]:
+    """Quantities in `text` that no quantity of `source` matches by value and unit.
+
+    With `counted`, each source quantity grounds one use only: "prototypes for 12 features"
+    does not ground "12 prototypes for 12 features".
+    """
     known = find_quantities(source)
+    if counted:
+        return _unmatched(find_quantities(text), known)
     return [q for q in find_quantities(text) if not any(q.matches(k) for k in known)]
+
+
+def dropped_quantities(original: str, rewrite: str, *, counted: bool = True) -> list[Quantity]:
+    """Quantities of `original` that `rewrite` no longer states ("30 services" lost its 30).
+
+    Counted (for one line): each mention must survive. Not counted (for a whole resume): a value
+    is lost only when it appears nowhere any more, since a summary may drop a repeated figure.
+    """
+    if counted:
+        return _unmatched(find_quantities(original), find_quantities(rewrite))
+    kept = find_quantities(rewrite)
+    lost: list[Quantity] = []
+    for q in find_quantities(original):
+        if not any(q.matches(k) for k in kept) and not any(q.matches(x) for x in lost):
+            lost.append(q)
+    return lost

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from app.grounding._dates import find_dates
 from app.grounding._injection import is_injection
 from app.grounding._match import mentions
 from app.grounding._normalize import STOPWORDS, content_words, normalize_text, stem, tokens
-from app.grounding._numbers import ungrounded_quantities
+from app.grounding._numbers import dropped_quantities, ungrounded_quantities
 from app.grounding._skills import SkillLexicon
 from app.resume._pseudonym import TOKEN_RE
 
@@ -35,6 +36,7 @@ ALL_CHECKS = (
     "repetition",
     "injection",
     "keeps_terms",
+    "keeps_numbers",
 )
 
 # Verbs and words that raise seniority, scope or credit: a rewrite may keep them, never add them.
@@ -105,8 +107,15 @@ def check_rewrite(
     lexicon = SkillLexicon.default()
 
     if "numbers" in checks:
-        for q in ungrounded_quantities(rewrite, original):
-            reasons.append(f"numbers: {q.raw!r} is not in the original")
+        for q in ungrounded_quantities(rewrite, original, counted=True):
+            reasons.append(f"numbers: {q.raw!r} is not in the original (or not that often)")
+        source_dates = find_dates(original)
+        for d in find_dates(rewrite):
+            if not any(d.same_as(s) for s in source_dates):
+                reasons.append(f"numbers: the date {d.iso()} is not in the original")
+    if "keeps_numbers" in checks:
+        for q in dropped_quantities(original, rewrite):
+            reasons.append(f"keeps_numbers: drops {q.raw!r}, which the original states")
     if "skills" in checks:
         have = {m.canonical for m in lexicon.find(grounding)}
         for m in lexicon.find(rewrite):

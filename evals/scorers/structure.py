@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from app.grounding._injection import is_injection
+from app.grounding._numbers import dropped_quantities
 from app.resume._document import schema_errors
 from evals.scorers._base import Offense, Sample, Score, ratio, scorer
 
@@ -31,7 +32,7 @@ def _dump(value: object) -> str:
 
 @scorer("structure")
 def structure(sample: Sample) -> Score:
-    """Schema-valid; sections, entries and bullets preserved; contact block byte-identical."""
+    """Schema-valid; sections, entries, bullets and metrics preserved; contact block byte-identical."""
     src, out = sample.source, sample.output
     offenses: list[Offense] = []
     checks = 0
@@ -92,6 +93,11 @@ def structure(sample: Sample) -> Score:
     for section in ("basics", *ENTRY_SECTIONS):
         if section in src and section not in out:
             offenses.append(Offense("section", section, "section missing from the output", section))
+    checks += 1
+    for lost in dropped_quantities(sample.grounding_text, sample.output_text, counted=False):
+        offenses.append(
+            Offense("lost_metric", lost.raw, "a number the source states is gone from the output")
+        )
     value = ratio(checks - len(offenses), checks)
     explanation = "structure preserved" if not offenses else f"{len(offenses)} structural problem(s)"
     return Score("structure", value, not offenses, explanation, tuple(offenses))
