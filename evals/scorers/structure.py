@@ -94,9 +94,9 @@ def structure(sample: Sample) -> Score:
         if section in src and section not in out:
             offenses.append(Offense("section", section, "section missing from the output", section))
     checks += 1
-    for lost in dropped_quantities(sample.grounding_text, sample.output_text, counted=False):
+    for quantity in dropped_quantities(sample.grounding_text, sample.output_text, counted=False):
         offenses.append(
-            Offense("lost_metric", lost.raw, "a number the source states is gone from the output")
+            Offense("lost_metric", quantity.raw, "a number the source states is gone from the output")
         )
     value = ratio(checks - len(offenses), checks)
     explanation = "structure preserved" if not offenses else f"{len(offenses)} structural problem(s)"
