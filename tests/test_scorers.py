@@ -237,3 +237,28 @@ def test_semantic_similarity_prefers_the_faithful_output() -> None:
     distant = asyncio.run(semantic_similarity(Sample(case=case, source=SOURCE, output=far)))
     assert close.value is not None and distant.value is not None
     assert close.value > 0.95 > distant.value
+
+
+def test_usage_reports_the_pipelines_figures_and_is_missing_without_them() -> None:
+    from evals.scorers.usage import usage
+
+    sample = _sample(_paraphrase())
+    assert usage(sample).is_missing
+    sample.usage = {"input_tokens": 120, "output_tokens": 30, "cost_usd": 0.002, "calls": 4, "cache_hits": 1}
+    sample.latency_ms = 850.0
+    score = usage(sample)
+    assert score.details["input_tokens"] == 120 and score.details["latency_ms"] == 850.0
+    assert score.passed is None, "a measurement, not a verdict"
+
+
+def test_a_ragas_llm_metric_that_fails_is_missing_with_its_reason(fake_llm: Any) -> None:
+    from evals.judge import JudgeConfig
+    from evals.scorers.ragas_metrics import ragas_faithfulness
+
+    fake_llm.responder = lambda messages, params: "not json at all {"
+    score = asyncio.run(ragas_faithfulness(_sample(_paraphrase()), config=JudgeConfig(model="fake/model")))
+    assert score.is_missing and score.value is None
+    assert "fake/model" in (score.missing_reason or "")
+    assert fake_llm.calls, "the metric did ask the judge model"
+    sent = fake_llm.all_text_sent()
+    assert "maya.chen@example.com" not in sent and "(555) 010-4477" not in sent
