@@ -51,7 +51,7 @@ def _scorer_names(request: EvalRequest) -> list[str]:
 
 def run_evaluation(request: EvalRequest) -> tuple[dict[str, Any], Path]:
     from app.hashing import code_hash
-    from app.models import ModelClient, ResponseCache, validate_model
+    from app.models import validate_model
     from app.registry import open_registry
     from app.services.tailoring import resolve_pipeline
     from evals.datasets import open_dataset
@@ -70,9 +70,7 @@ def run_evaluation(request: EvalRequest) -> tuple[dict[str, Any], Path]:
         judge_model = request.judge_model or settings.judge_model
         validate_model(judge_model)
         config = JudgeConfig(model=judge_model, n=request.judge_n)
-        cache = ResponseCache(settings.cache_file) if request.use_cache else None
-        client = ModelClient(cache=cache, retries=settings.max_retries, timeout_s=settings.request_timeout_s)
-        scorer_kwargs = {"client": client, "config": config, "registry": registry}
+        scorer_kwargs = {"config": config, "registry": registry}  # the runner gives each case a judge client
         judge_info = judge_run_info(config, registry, settings.state)
         latest = CalibrationStore(settings.state).latest(judge_info["version"])
         if latest is not None:  # calibrated is not the same as trustworthy: carry the agreement too
@@ -173,7 +171,10 @@ def print_summary(summary: dict[str, Any], folder: Path) -> None:
     for col in ("metric", "mean", "pass rate", "n", "missing"):
         table.add_column(col, justify="right" if col != "metric" else "left")
     fmt = lambda v: "–" if v is None else f"{v:.3f}"  # noqa: E731
+    judge = run.get("judge") or {}
     for name, m in summary.get("metrics", {}).items():
+        if name.startswith("judge_") and not judge.get("calibrated"):
+            name += " *"
         extra = f" (lift {m['mean_lift']:+.3f})" if "mean_lift" in m else ""
         reasons = "; ".join(f"{k} ×{v}" for k, v in m.get("missing_reasons", {}).items())
         table.add_row(
@@ -186,12 +187,14 @@ def print_summary(summary: dict[str, Any], folder: Path) -> None:
     lat, usage, cases = summary.get("latency_ms", {}), summary.get("usage", {}), summary.get("cases", {})
     console = Console()
     console.print(table)
-    judge = run.get("judge") or {}
+    if judge and not judge.get("calibrated"):
+        console.print("[yellow]* from an uncalibrated judge: agreement with human labels unknown[/]")
     console.print(
         f"cases {cases.get('ok')}/{cases.get('total')} ok · latency p50 {fmt((lat.get('p50') or 0) / 1000)}s "
         f"p95 {fmt((lat.get('p95') or 0) / 1000)}s · tokens {usage.get('input_tokens')}+{usage.get('output_tokens')} "
         f"· cost ${usage.get('cost_usd', 0):.4f} · model calls {usage.get('cache_misses', 0)} "
         f"(cache hits {usage.get('cache_hits', 0)})"
+        + (f" · judge calls {int(usage['judge']['calls'])}" if usage.get("judge") else "")
         + (f" · judge {judge.get('model')} {_calibration(judge)}" if judge else "")
     )
     console.print(f"results: {folder}  ·  report: {folder / 'report.html'}")

@@ -118,7 +118,9 @@ def prepare_run_dir(plan: EvalPlan, settings: TailorSettings) -> tuple[Path, dic
     return folder, meta
 
 
-async def _evaluate_case(plan: EvalPlan, case: Case, client: ModelClient, solver: Solver) -> CaseRecord:
+async def _evaluate_case(
+    plan: EvalPlan, case: Case, client: ModelClient, solver: Solver, scorer_kwargs: dict[str, Any]
+) -> CaseRecord:
     started = time.perf_counter()
     try:
         solved = await solver(case, client)
@@ -131,7 +133,7 @@ async def _evaluate_case(plan: EvalPlan, case: Case, client: ModelClient, solver
             usage=solved.usage,
             latency_ms=solved.latency_ms,
         )
-        scores = await score_sample(sample, plan.scorers, **plan.scorer_kwargs)
+        scores = await score_sample(sample, plan.scorers, **scorer_kwargs)
     except TailorError as exc:
         return CaseRecord(
             case_id=case.id,
@@ -162,8 +164,18 @@ async def run_eval(plan: EvalPlan, settings: TailorSettings, *, progress: Progre
             client = ModelClient(
                 cache=cache, retries=settings.max_retries, timeout_s=settings.request_timeout_s
             )
-            record = await _evaluate_case(plan, case, client, solver)
+            scorer_kwargs = dict(plan.scorer_kwargs)
+            judge_client = None
+            if "config" in scorer_kwargs:  # model scorers get their own client: their usage is theirs
+                judge_client = ModelClient(
+                    cache=cache, retries=settings.max_retries, timeout_s=settings.request_timeout_s
+                )
+                scorer_kwargs["client"] = judge_client
+            record = await _evaluate_case(plan, case, client, solver, scorer_kwargs)
             record.usage.setdefault("model_calls", client.model_calls)
+            if judge_client is not None:
+                totals = judge_client.meter.summary()
+                record.usage["judge"] = {k: v for k, v in totals.items() if k != "per_agent"}
             writer.append(record)
             if progress is not None:
                 progress(record)

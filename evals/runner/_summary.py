@@ -62,6 +62,12 @@ def summarise(records: list[CaseRecord], run: dict[str, Any]) -> dict[str, Any]:
         for k in ("input_tokens", "output_tokens", "calls", "cache_hits", "cache_misses")
     }
     usage["cost_usd"] = round(sum(float(r.usage.get("cost_usd", 0.0) or 0.0) for r in ok), 6)
+    judged = [r.usage["judge"] for r in ok if isinstance(r.usage.get("judge"), dict)]
+    if judged:  # the judge's own calls: what scoring cost, beside what tailoring cost
+        usage["judge"] = {
+            k: round(sum(float(j.get(k, 0) or 0) for j in judged), 6)
+            for k in ("calls", "input_tokens", "output_tokens", "cost_usd", "cache_hits")
+        }
     return {
         "run": run,
         "cases": {"total": len(records), "ok": len(ok), "errors": len(records) - len(ok)},
