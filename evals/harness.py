@@ -142,13 +142,10 @@ def _run_with_progress(plan: Any, settings: Any, show: bool, run_eval: Any) -> P
     ) as progress:
         total = len(plan.dataset.cases)
         task = progress.add_task(f"{plan.pipeline.label} on {plan.dataset.ref}", total=total, last="")
-        from evals.runner import ResultsWriter
+        from evals.runner import read_records
 
-        done = (
-            len(ResultsWriter(plan.run_dir(settings)).finished_ids())
-            if plan.run_dir(settings).exists()
-            else 0
-        )
+        finished = read_records(plan.run_dir(settings) / "cases.jsonl")  # read only: the runner writes
+        done = sum(1 for r in finished if r.status == "ok")
         progress.update(task, completed=done, last=f"{done} already done" if done else "")
 
         def advance(record: Any) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from app.errors import ModelError, TailorError
+from app.errors import TailorError
 from app.models import ChatParams, ChatRequest, ModelClient
 from app.registry import Pipeline, PromptVersion
 from app.resume._pseudonym import ContactVault
@@ -80,10 +80,7 @@ class RunContext:
 
     async def ask_json(self, agent: str, **variables: Any) -> dict[str, Any] | None:
         """`ask` for a prompt with an output schema; None when the model's JSON is unusable."""
-        try:
-            text = await self.ask(agent, **variables)
-        except ModelError:
-            raise
+        text = await self.ask(agent, **variables)
         try:
             value = json.loads(text)
         except json.JSONDecodeError:
