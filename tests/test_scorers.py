@@ -79,6 +79,11 @@ def _paraphrase() -> dict[str, Any]:
     return out
 
 
+def _set_highlight(index: int, text: str) -> Any:
+    """A mutation that replaces one highlight of the first job."""
+    return lambda o: o["work"][0]["highlights"].__setitem__(index, text)
+
+
 def test_fabrication_quiet_on_paraphrase() -> None:
     score = fabrication(_sample(_paraphrase()))
     assert score.passed, score.offenses
@@ -102,30 +107,22 @@ def test_fabrication_paraphrased_dates_are_the_same_dates() -> None:
         (lambda o: o["work"][1].update(startDate="2015-06"), "date", "2015-06"),
         (lambda o: o["education"][0].update(studyType="PhD"), "degree", "PhD"),
         (
-            lambda o: o["work"][0]["highlights"].__setitem__(
-                0, "Built a churn model in Python that cut policy cancellations by 45%"
-            ),
+            _set_highlight(0, "Built a churn model in Python that cut policy cancellations by 45%"),
             "metric",
             "45%",
         ),
         (
-            lambda o: o["work"][0]["highlights"].__setitem__(
-                1, "Wrote SQL pipelines on Kubernetes for the claims team"
-            ),
+            _set_highlight(1, "Wrote SQL pipelines on Kubernetes for the claims team"),
             "skill",
             "Kubernetes",
         ),
         (
-            lambda o: o["work"][0]["highlights"].__setitem__(
-                2, "Led a team of analysts presenting to the retention directors"
-            ),
+            _set_highlight(2, "Led a team of analysts presenting to the retention directors"),
             "claim",
             "Led",
         ),
         (
-            lambda o: o["work"][0]["highlights"].__setitem__(
-                2, "Presented results to executives at Initech every quarter"
-            ),
+            _set_highlight(2, "Presented results to executives at Initech every quarter"),
             "entity",
             "Initech",
         ),
