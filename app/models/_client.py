@@ -26,6 +26,43 @@ log = logging.getLogger("tailor.models")
 # Price per million tokens (input, output) for models litellm's map does not know.
 LOCAL_PRICES: dict[str, tuple[float, float]] = {"local": (0.0, 0.0)}
 _UNPRICED: set[str] = set()
+_PRICE_CHECKED: set[str] = set()
+
+
+def _ensure_priced(litellm: Any, model: str) -> None:
+    """Register, once per model, the local table's price (0 if none) for a model litellm's map lacks.
+
+    litellm prices every response while logging it; for a model its map does not know it searches every
+    name variant on every call and fails (about a third of the runner's per-call CPU in
+    bench/eval_throughput.py). Registered, the price is one dict look-up, and the same for both.
+    """
+    if model in _PRICE_CHECKED:
+        return
+    _PRICE_CHECKED.add(model)
+    prefix = model.split("/", 1)[0]
+    if prefix not in custom_prefixes():
+        try:
+            litellm.get_model_info(model)
+            return  # litellm's price map knows it
+        except Exception:
+            pass
+    if prefix not in LOCAL_PRICES and prefix not in custom_prefixes():
+        _UNPRICED.add(model)
+        log.warning("no price known for %s; its cost is recorded as 0", model)
+    per_in, per_out = LOCAL_PRICES.get(prefix, (0.0, 0.0))
+    entry = {
+        "input_cost_per_token": per_in / 1e6,
+        "output_cost_per_token": per_out / 1e6,
+        "litellm_provider": prefix,
+        "mode": "chat",
+    }
+    litellm_log = logging.getLogger("LiteLLM")
+    level = litellm_log.level
+    litellm_log.setLevel(logging.ERROR)  # its "not in built-in cost map" warning repeats ours
+    try:
+        litellm.register_model({model: entry})
+    finally:
+        litellm_log.setLevel(level)
 
 
 def _is_transient(exc: BaseException) -> bool:
@@ -79,7 +116,7 @@ class ModelClient:
         try:
             for attempt in retrying:
                 with attempt:
-                    response = self._litellm().completion(**self._kwargs(request))
+                    response = self._litellm(request.model).completion(**self._kwargs(request))
         except Exception as exc:
             raise self._failure(request, exc) from exc
         return self._finish(request, agent, response, started)
@@ -89,7 +126,7 @@ class ModelClient:
         if hit is not None:
             return hit
         started = time.perf_counter()
-        litellm = self._litellm()
+        litellm = self._litellm(request.model)
         try:
             async for attempt in AsyncRetrying(**self._retry_policy()):
                 with attempt:
@@ -101,10 +138,12 @@ class ModelClient:
         return self._finish(request, agent, response, started)
 
     # -- internals ----------------------------------------------------------------------------
-    def _litellm(self) -> Any:
+    def _litellm(self, model: str | None = None) -> Any:
         import litellm
 
         ensure_installed()
+        if model is not None:
+            _ensure_priced(litellm, model)
         return litellm
 
     def _retry_policy(self) -> dict[str, Any]:
@@ -183,6 +222,8 @@ class ModelClient:
         if prefix in LOCAL_PRICES or prefix in custom_prefixes():
             per_in, per_out = LOCAL_PRICES.get(prefix, (0.0, 0.0))
             return (input_tokens * per_in + output_tokens * per_out) / 1e6
+        if model in _UNPRICED:
+            return 0.0
         hidden = getattr(response, "_hidden_params", None) or {}
         if hidden.get("response_cost") is not None:  # litellm priced it already while logging
             return float(hidden["response_cost"])
