@@ -135,15 +135,19 @@ def release(
 
 @app.command()
 def check() -> None:
-    """Fail, naming each file, if a released prompt or pipeline was edited."""
+    """Fail, naming each file, if a released prompt or pipeline was edited, or a pipeline's prompt uses a
+    variable its agent does not provide."""
     from app.errors import RegistryError
+    from app.pipeline._contract import check_pipeline_contract
 
-    problems = _registry().check()
+    problems = _registry().check(contract=check_pipeline_contract)
     for problem in problems:
         typer.echo(f"{problem}")
     if problems:
         raise RegistryError(f"{len(problems)} problem(s) in the prompt registry; first: {problems[0]}")
-    typer.echo("registry ok: every released version matches its lock")
+    typer.echo(
+        "registry ok: every released version matches its lock; every pipeline meets its agents' contract"
+    )
 
 
 @app.command()

@@ -62,6 +62,7 @@ async def write_lines(ctx: RunContext, resume: dict[str, Any], emap: EvidenceMap
                 line=ctx.vault.pseudonymise(change.original),
                 terms=change.terms,
                 role=ctx.vault.pseudonymise(_role(resume, change.path)),
+                jd=ctx.jd_text,
             )
 
     await asyncio.gather(*(one(c) for c in changes))
@@ -101,5 +102,6 @@ async def write_summary(ctx: RunContext, resume: dict[str, Any], emap: EvidenceM
         summary=ctx.vault.pseudonymise(summary),
         terms=terms,
         title=ctx.vault.pseudonymise(str((resume.get("basics") or {}).get("label") or "")),
+        jd=ctx.jd_text,
     )
     return change

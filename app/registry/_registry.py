@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from app.errors import NotFoundError, RegistryError
@@ -158,12 +159,15 @@ class Registry:
         return self.store.current()
 
     # -- integrity -----------------------------------------------------------------------------
-    def check(self) -> list[Problem]:
+    def check(self, contract: Callable[[Pipeline, Path], None] | None = None) -> list[Problem]:
+        """Every problem in the registry; `contract(pipeline, prompts_root)` may add its own."""
         problems = self.lock.check_prompts(self.prompts_root) + self.lock.check_pipelines()
         for path in self.manifest_files():
             rel = path.relative_to(self.root).as_posix()
             try:
                 pipeline = resolve_manifest(path, self.prompts_root)
+                if contract is not None:
+                    contract(pipeline, self.prompts_root)
             except (RegistryError, NotFoundError) as exc:
                 problems.append(Problem(rel, str(exc).replace(f"{path}: ", "")))
                 continue

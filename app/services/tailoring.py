@@ -28,8 +28,11 @@ def read_inputs(resume_path: Path, jd_path: Path, settings: TailorSettings | Non
 
 def resolve_pipeline(ref: str, model: str | None = None, registry: Registry | None = None) -> Pipeline:
     """A pipeline by label, hash or alias, optionally moved to another model; every model validated."""
+    from app.pipeline._contract import check_pipeline_contract
+
     registry = registry or open_registry()
     pipeline = registry.resolve(ref)
+    check_pipeline_contract(pipeline, registry.prompts_root)
     if model:
         pipeline = pipeline.with_model(model)
     for spec in pipeline.agents.values():
