@@ -119,6 +119,13 @@ def test_guard_accepts_a_faithful_rewrite() -> None:
     assert verdict.accepted, verdict.reasons
 
 
+def test_guard_reads_a_number_in_words_as_the_number_not_a_claim() -> None:
+    words = "Loaded two million rows nightly into PostgreSQL with Python ETL jobs"
+    assert check_rewrite(ORIGINAL, words, allowed_terms=["Python", "PostgreSQL"]).accepted
+    scale = check_rewrite(ORIGINAL, "Loaded millions of rows nightly into PostgreSQL with Python ETL jobs")
+    assert any(r.startswith("claims") for r in scale.reasons), scale.reasons
+
+
 @pytest.mark.parametrize(
     ("rewrite", "reason"),
     [

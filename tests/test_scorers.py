@@ -99,6 +99,22 @@ def test_fabrication_paraphrased_dates_are_the_same_dates() -> None:
     assert fabrication(_sample(out)).passed
 
 
+def test_fabrication_reads_numbers_in_words_by_value() -> None:
+    source = copy.deepcopy(SOURCE)
+    source["work"][0]["highlights"][1] = "Wrote SQL pipelines loading 2M claims rows into 3 dashboards"
+    out = _paraphrase()
+    out["work"][0]["highlights"][1] = (
+        "Built SQL pipelines that load two million claims rows into three dashboards"
+    )
+    faithful = fabrication(Sample(case=CASE, source=source, output=out))
+    assert faithful.passed, faithful.offenses
+    out["work"][0]["highlights"][1] = (
+        "Built SQL pipelines that load five million claims rows into three dashboards"
+    )
+    bad = fabrication(Sample(case=CASE, source=source, output=out))
+    assert not bad.passed and [(o.kind, o.span) for o in bad.offenses] == [("metric", "five million")]
+
+
 @pytest.mark.parametrize(
     ("mutate", "kind", "span"),
     [

@@ -88,6 +88,15 @@ def _word_value(word: str) -> float:
     return float(sum(TENS.get(p, 0) + UNITS.get(p, 0) for p in parts))
 
 
+def without_quantities(text: str) -> str:
+    """`text` normalised, with every quantity blanked: "two million rows" is a number (compared by
+    value elsewhere), not a claim of scale."""
+    norm = normalize_text(text)
+    for q in reversed(find_quantities(text)):
+        norm = norm[: q.start] + " " * (q.end - q.start) + norm[q.end :]
+    return norm
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """Every quantity in `text` (normalised first), skipping the word "one" used as a pronoun and
     the parts of dates ("2015-03", "03/2020", "Jan 2020": dates are compared as dates)."""

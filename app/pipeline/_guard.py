@@ -14,7 +14,7 @@ from app.grounding._dates import find_dates
 from app.grounding._injection import is_injection
 from app.grounding._match import mentions
 from app.grounding._normalize import STOPWORDS, content_words, normalize_text, stem, tokens
-from app.grounding._numbers import dropped_quantities, ungrounded_quantities
+from app.grounding._numbers import dropped_quantities, ungrounded_quantities, without_quantities
 from app.grounding._skills import SkillLexicon
 from app.resume._pseudonym import TOKEN_RE
 
@@ -127,7 +127,7 @@ def check_rewrite(
             if word.lower() not in orig_tokens and word.lower() not in STOPWORDS and not TOKEN_RE.match(word):
                 reasons.append(f"entities: {word!r} is not in the original")
     if "claims" in checks:
-        for word in set(new_words) & CLAIM_STEMS - orig_set:
+        for word in set(content_words(without_quantities(rewrite))) & CLAIM_STEMS - orig_set:
             reasons.append(f"claims: adds {word!r}")
     if "jd_terms" in checks and jd_text:
         jd_words = set(content_words(jd_text))

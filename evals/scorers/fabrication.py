@@ -17,7 +17,7 @@ from typing import Any
 from app.grounding._dates import MONTHS, PRESENT, PartialDate, find_dates, parse_date
 from app.grounding._match import mentions
 from app.grounding._normalize import STOPWORDS, contains_phrase, content_words, normalize_text
-from app.grounding._numbers import Quantity, find_quantities
+from app.grounding._numbers import Quantity, find_quantities, without_quantities
 from app.grounding._skills import SkillLexicon
 from app.pipeline._guard import CLAIM_STEMS
 from app.resume._document import iter_strings
@@ -167,7 +167,7 @@ def _credentials(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[s
 
 
 def _claims(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str, str, str]]:
-    claimed = {w for w in content_words(text) if w in CLAIM_STEMS} - src.stems
+    claimed = {w for w in content_words(without_quantities(text)) if w in CLAIM_STEMS} - src.stems
     found = []
     for word in re.findall(r"[A-Za-z-]+", text):
         if word.lower() in claimed or (len(word) > 4 and word.lower()[:-1] in claimed):
