@@ -186,3 +186,34 @@ def test_clean_rewrite_strips_chatter() -> None:
         clean_rewrite('Sure! Here is the rewritten line:\n- "Shipped the thing."\nMore text')
         == "Shipped the thing."
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "degrees"),
+    [
+        ("BSc Computer Science", [("bachelor", "science")]),
+        ("Bachelor of Science, Computer Science", [("bachelor", "science")]),
+        ("B.S. in Mathematics", [("bachelor", "science")]),
+        ("Ph.D. in Physics", [("doctorate", "philosophy")]),
+        ("MBA, Wharton", [("master", "business administration")]),
+        ("Juris Doctor", [("doctorate", "law")]),
+        ("Bachelor's degree in Nursing", [("bachelor", None)]),
+        ("Wrote macros in MS Office and MS Excel", []),
+        ("Opened the Boston, MA office", []),
+        ("Worked with doctors and nurses", []),
+        ("Associate Director of Sales", []),
+        ("Built master data management", []),
+    ],
+)
+def test_degrees_are_read_by_meaning_and_not_from_look_alikes(text: str, degrees: list[tuple]) -> None:  # type: ignore[type-arg]
+    from app.grounding._degrees import find_degrees
+
+    assert [tuple(m.degree) for m in find_degrees(text)] == degrees
+
+
+def test_a_range_writes_its_unit_once() -> None:
+    from app.grounding._numbers import find_quantities
+
+    assert [q.unit for q in find_quantities("raised coverage from 55 to 80 per cent")] == ["%", "%"]
+    assert [q.unit for q in find_quantities("55–80%")] == ["%", "%"]
+    assert [q.unit for q in find_quantities("grew 40 clients and cut churn 20%")] == ["", "%"]

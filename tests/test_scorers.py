@@ -99,6 +99,26 @@ def test_fabrication_paraphrased_dates_are_the_same_dates() -> None:
     assert fabrication(_sample(out)).passed
 
 
+def test_fabrication_reads_degrees_by_meaning() -> None:
+    out = _paraphrase()
+    out["education"][0]["studyType"] = "Master of Science"  # the source says "MS"
+    out["basics"]["summary"] = "Data scientist with an M.S. in Statistics and five years of ML and SQL."
+    faithful = fabrication(_sample(out))
+    assert faithful.passed, faithful.offenses
+    out["education"][0]["studyType"] = "PhD"
+    out["basics"]["summary"] = "Data scientist with a Bachelor of Arts and five years of ML and SQL."
+    bad = fabrication(_sample(out))
+    assert {(o.kind, o.span) for o in bad.offenses} == {("degree", "PhD"), ("degree", "Bachelor of Arts")}
+
+
+def test_fabrication_reads_a_range_unit_written_once() -> None:
+    out = _paraphrase()
+    source = copy.deepcopy(SOURCE)
+    source["work"][0]["highlights"][2] = "Raised model coverage from 55% to 80% of policies"
+    out["work"][0]["highlights"][2] = "Raised model coverage from 55 to 80 percent of policies"
+    assert fabrication(Sample(case=CASE, source=source, output=out)).passed
+
+
 def test_fabrication_reads_numbers_in_words_by_value() -> None:
     source = copy.deepcopy(SOURCE)
     source["work"][0]["highlights"][1] = "Wrote SQL pipelines loading 2M claims rows into 3 dashboards"

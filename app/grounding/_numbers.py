@@ -6,6 +6,7 @@ Percentages match only percentages and money only money; plain numbers match any
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -122,6 +123,18 @@ def find_quantities(text: str) -> list[Quantity]:
             value = _word_value(m.group("word")) * SCALES.get((m.group("wscale") or "").lower(), 1)
             unit = "%" if m.group("wpct") else ""
         found.append(Quantity(m.group(0).strip(), value, unit, m.start(), m.end()))
+    return _share_range_units(found, norm)
+
+
+_RANGE_GAP_RE = re.compile(r"\s*(?:to|-|–|—)\s*")
+
+
+def _share_range_units(found: list[Quantity], norm: str) -> list[Quantity]:
+    """In "from 55 to 80%" or "55–80%" the unit is written once and holds for both ends."""
+    for i in range(len(found) - 1, 0, -1):
+        low, high = found[i - 1], found[i]
+        if low.unit == "" and high.unit == "%" and _RANGE_GAP_RE.fullmatch(norm[low.end : high.start]):
+            found[i - 1] = dataclasses.replace(low, unit="%")
     return found
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.grounding._dates import MONTHS, PRESENT, PartialDate, find_dates, parse_date
+from app.grounding._degrees import Degree, degree_grounded, find_degrees
 from app.grounding._match import mentions
 from app.grounding._normalize import STOPWORDS, contains_phrase, content_words, normalize_text
 from app.grounding._numbers import Quantity, find_quantities, without_quantities
@@ -41,11 +42,6 @@ STRUCTURED = [
     ("awards", "title", "claim"),
     ("projects", "name", "entity"),
 ]
-DEGREE_RE = re.compile(
-    r"\b(?:ph\.?d|doctorate|mba|m\.?sc?|b\.?sc?|b\.?a|m\.?a|bachelor'?s?|master'?s?|associate'?s? degree|"
-    r"juris doctor|j\.?d|m\.?d)\b",
-    re.IGNORECASE,
-)
 CERT_RE = re.compile(
     r"\b(?:certified|certification|certificate|licensed|license)\b[^.;,]{0,40}", re.IGNORECASE
 )
@@ -80,9 +76,16 @@ def _field_problem(kind: str, value: str, slot: Any, src_values: set[str], src_t
     norm = normalize_text(value)
     if slot is not None and norm == normalize_text(str(slot)):
         return None
+    if kind == "degree" and slot is not None and _same_degrees(value, str(slot)):
+        return None  # "Bachelor of Science" for "BSc"
     if norm in src_values:
         return f"was {slot!r}: this belongs to another entry" if slot is not None else None
     return None if contains_phrase(src_text, value) else "the source states no such value"
+
+
+def _same_degrees(value: str, slot: str) -> bool:
+    got, wanted = [m.degree for m in find_degrees(value)], [m.degree for m in find_degrees(slot)]
+    return bool(got) and bool(wanted) and all(degree_grounded(d, wanted) for d in got)
 
 
 def _structured(sample: Sample) -> list[Offense]:
@@ -112,6 +115,7 @@ class _Source:
     dates: list[PartialDate]
     skills: set[str]
     stems: set[str]
+    degrees: list[Degree]
 
     @classmethod
     def of(cls, sample: Sample, lexicon: SkillLexicon) -> _Source:
@@ -123,6 +127,7 @@ class _Source:
             dates=find_dates(text),
             skills={m.canonical for m in lexicon.find(text)},
             stems=set(content_words(text)),
+            degrees=[m.degree for m in find_degrees(text)],
         )
 
 
@@ -154,9 +159,9 @@ def _skills(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str, s
 
 def _credentials(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str, str, str]]:
     found = [
-        ("degree", d.group(0), "the source states no such degree")
-        for d in DEGREE_RE.finditer(text)
-        if normalize_text(d.group(0)) not in src.norm
+        ("degree", m.raw, "the source states no such degree")
+        for m in find_degrees(text)
+        if not degree_grounded(m.degree, src.degrees) and not contains_phrase(src.text, m.raw)
     ]
     found += [
         ("certification", c.group(0).strip(), "the source states no certification")
@@ -178,6 +183,7 @@ def _claims(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str, s
 
 def _entities(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str, str, str]]:
     skill_spans = [(m.start, m.end) for m in lexicon.find(text)]
+    skill_spans += [(m.start, m.end) for m in find_degrees(text)]  # "M.S." is a degree, not a name
     return [
         ("entity", word, "the source never mentions this name")
         for start, word in _proper_names(text)
