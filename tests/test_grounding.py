@@ -173,6 +173,20 @@ def test_guard_counts_numbers(original: str, rewrite: str, reason: str) -> None:
     assert check_rewrite(original, original, checks=("numbers", "keeps_numbers")).accepted
 
 
+def test_guard_keeps_every_skill_the_line_states() -> None:
+    original = "Wrote SQL models in dbt to standardize point-of-sale data across vendors"
+    dropped = check_rewrite(
+        original, "Wrote SQL models to standardize point-of-sale data", checks=("keeps_skills",)
+    )
+    assert dropped.reasons == ["keeps_skills: drops 'dbt', which the original states"]
+    reordered = "Standardized point-of-sale data across vendors with SQL models in dbt"
+    assert check_rewrite(original, reordered, checks=("keeps_skills",)).accepted
+    aliased = check_rewrite(
+        "Built dashboards in JavaScript", "Built dashboards in JS", checks=("keeps_skills",)
+    )
+    assert aliased.accepted, aliased.reasons
+
+
 def test_guard_catches_jd_vocabulary_copied_into_a_line() -> None:
     jd = "We need experience with event streaming, observability and data contracts."
     verdict = check_rewrite(

@@ -76,12 +76,17 @@ def test_every_listed_writer_variable_reaches_the_prompt(registry_copy: Path, fa
     assert any(jd_start[:15] in " ".join(s.split()) for s in sent), sent[0]
 
 
-def test_an_unknown_agent_or_a_prompt_for_a_rules_agent_is_refused(registry_copy: Path) -> None:
+def test_an_unknown_agent_check_or_a_prompt_for_a_rules_agent_is_refused(registry_copy: Path) -> None:
     prompts = registry_copy / "prompts"
     source = yaml.safe_load((registry_copy / "pipelines" / "v5-strict.yaml").read_text())
     for agent, entry, needle in (
         ("writter", {"prompt": "writer@v3"}, "unknown agent 'writter'"),
         ("evidence_mapper", {"prompt": "writer@v3"}, "takes no prompt"),
+        (
+            "fact_checker",
+            {"options": {"checks": ["numbers", "keep_numbers"]}},
+            "unknown fact_checker check 'keep_numbers'",
+        ),
     ):
         manifest = {**source, "label": "contract-agents", "agents": {**source["agents"], agent: entry}}
         path = registry_copy / "pipelines" / "contract-agents.yaml"

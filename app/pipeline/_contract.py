@@ -1,4 +1,5 @@
-"""What the pipeline offers a prompt: its agents, and the template variables each one renders with.
+"""What the pipeline offers a prompt: its agents, the template variables each one renders with, and
+the fact-checker's checks a manifest may name.
 
 A prompt version written for an agent may use any of that agent's variables and no other. A pipeline
 is checked against this contract before its first case runs, so a prompt change that names a
@@ -10,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.errors import RegistryError
+from app.pipeline._guard import ALL_CHECKS
 from app.registry import Pipeline
 from app.registry._prompts import TEMPLATE_ROLES, PromptVersion
 
@@ -54,6 +56,14 @@ def check_pipeline_contract(pipeline: Pipeline, prompts_root: Path) -> None:
         if agent not in AGENT_VARIABLES:
             known = ", ".join(AGENT_VARIABLES)
             raise RegistryError(f"pipeline {pipeline.label}: unknown agent {agent!r} (agents: {known})")
+        unknown_checks = (
+            set(spec.options.get("checks", ())) - set(ALL_CHECKS) if agent == "fact_checker" else set()
+        )
+        if unknown_checks:
+            raise RegistryError(
+                f"pipeline {pipeline.label}: unknown fact_checker check {sorted(unknown_checks)[0]!r} "
+                f"(checks: {', '.join(ALL_CHECKS)})"
+            )
         if spec.prompt_ref is None:
             continue
         offered = AGENT_VARIABLES[agent]

@@ -37,6 +37,7 @@ ALL_CHECKS = (
     "injection",
     "keeps_terms",
     "keeps_numbers",
+    "keeps_skills",
 )
 
 # Verbs and words that raise seniority, scope or credit: a rewrite may keep them, never add them.
@@ -146,6 +147,12 @@ def check_rewrite(
         for term in allowed_terms:
             if mentions(original, term) and not mentions(rewrite, term):
                 reasons.append(f"keeps_terms: drops {term!r}, which the original states")
+    if "keeps_skills" in checks:
+        kept = {m.canonical for m in lexicon.find(rewrite)}
+        for m in lexicon.find(original):
+            if m.canonical not in kept and not mentions(rewrite, m.canonical):
+                reasons.append(f"keeps_skills: drops {m.raw!r}, which the original states")
+                kept.add(m.canonical)
     if "tokens" in checks and sorted(TOKEN_RE.findall(original)) != sorted(TOKEN_RE.findall(rewrite)):
         reasons.append("tokens: contact placeholders were dropped or added")
     if "repetition" in checks and _repeats(rewrite):
