@@ -119,6 +119,41 @@ def test_fabrication_reads_a_range_unit_written_once() -> None:
     assert fabrication(Sample(case=CASE, source=source, output=out)).passed
 
 
+def _variant_source() -> dict[str, Any]:
+    source = copy.deepcopy(SOURCE)
+    source["work"][0]["position"] = "Senior Data Scientist"
+    source["work"][0]["highlights"][2] = "Reviewed pull requests from 150 analysts as a licensed CPA"
+    source["education"][0].update(studyType="Bachelor of Science in Nursing")
+    source["certificates"] = [{"name": "Certified Public Accountant (CPA)", "issuer": "California Board"}]
+    return source
+
+
+def test_fabrication_accepts_abbreviations_acronyms_and_number_words() -> None:
+    source = _variant_source()
+    out = copy.deepcopy(source)
+    out["work"][0]["position"] = "Sr. Data Scientist"
+    out["work"][0]["highlights"][2] = "Reviewed PRs from one hundred fifty analysts; licensed CPA"
+    out["education"][0]["studyType"] = "BSN"
+    out["certificates"][0]["name"] = "CPA"
+    score = fabrication(Sample(case=CASE, source=source, output=out))
+    assert score.passed, score.offenses
+
+
+def test_fabrication_still_fires_through_those_readings() -> None:
+    source = _variant_source()
+    out = copy.deepcopy(source)
+    out["work"][0]["position"] = "Sr. Staff Data Scientist"
+    out["work"][0]["highlights"][2] = (
+        "Reviewed PRs from one hundred sixty analysts as a certified management accountant"
+    )
+    out["education"][0]["studyType"] = "MSN"
+    found = {(o.kind, o.span) for o in fabrication(Sample(case=CASE, source=source, output=out)).offenses}
+    assert ("title", "Sr. Staff Data Scientist") in found
+    assert ("metric", "one hundred sixty") in found
+    assert ("degree", "MSN") in found
+    assert any(kind == "certification" and "management accountant" in span for kind, span in found), found
+
+
 def test_fabrication_reads_numbers_in_words_by_value() -> None:
     source = copy.deepcopy(SOURCE)
     source["work"][0]["highlights"][1] = "Wrote SQL pipelines loading 2M claims rows into 3 dashboards"

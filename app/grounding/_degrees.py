@@ -128,7 +128,10 @@ def find_degrees(text: str) -> list[DegreeMention]:
 
 
 def same_degree(a: Degree, b: Degree) -> bool:
-    return a.level == b.level and (a.field is None or b.field is None or a.field == b.field)
+    """Same level, and the same field where both name one ("science" covers "science in nursing")."""
+    if a.level != b.level or a.field is None or b.field is None:
+        return a.level == b.level
+    return a.field == b.field or a.field.startswith(b.field + " in ") or b.field.startswith(a.field + " in ")
 
 
 def degree_grounded(degree: Degree, source_degrees: list[Degree]) -> bool:

@@ -123,7 +123,26 @@ def find_quantities(text: str) -> list[Quantity]:
             value = _word_value(m.group("word")) * SCALES.get((m.group("wscale") or "").lower(), 1)
             unit = "%" if m.group("wpct") else ""
         found.append(Quantity(m.group(0).strip(), value, unit, m.start(), m.end()))
-    return _share_range_units(found, norm)
+    return _share_range_units(_join_number_words(found, norm), norm)
+
+
+def _join_number_words(found: list[Quantity], norm: str) -> list[Quantity]:
+    """ "one hundred fifty" is one number, 150, not 100 and 50."""
+    joined: list[Quantity] = []
+    for q in found:
+        prev = joined[-1] if joined else None
+        if (
+            prev is not None
+            and prev.unit == q.unit == ""
+            and not any(c.isdigit() for c in prev.raw + q.raw)
+            and re.search(r"(?:hundred|thousand)$", prev.raw)
+            and re.fullmatch(r"\s+(?:and\s+)?", norm[prev.end : q.start])
+            and q.value < (1000 if prev.raw.endswith("thousand") else 100)
+        ):
+            joined[-1] = Quantity(norm[prev.start : q.end], prev.value + q.value, "", prev.start, q.end)
+        else:
+            joined.append(q)
+    return joined
 
 
 _RANGE_GAP_RE = re.compile(r"\s*(?:to|-|–|—)\s*")

@@ -20,6 +20,7 @@ from app.grounding._match import mentions
 from app.grounding._normalize import STOPWORDS, contains_phrase, content_words, normalize_text
 from app.grounding._numbers import Quantity, find_quantities, without_quantities
 from app.grounding._skills import SkillLexicon
+from app.grounding._variants import acronym_in, same_name
 from app.pipeline._guard import CLAIM_STEMS
 from app.resume._document import iter_strings
 from evals.scorers._base import Offense, Sample, Score, ratio, scorer
@@ -78,6 +79,8 @@ def _field_problem(kind: str, value: str, slot: Any, src_values: set[str], src_t
         return None
     if kind == "degree" and slot is not None and _same_degrees(value, str(slot)):
         return None  # "Bachelor of Science" for "BSc"
+    if kind in ("title", "certification", "employer") and slot is not None and same_name(value, str(slot)):
+        return None  # "Sr. Account Executive" for "Senior Account Executive"
     if norm in src_values:
         return f"was {slot!r}: this belongs to another entry" if slot is not None else None
     return None if contains_phrase(src_text, value) else "the source states no such value"
@@ -164,11 +167,30 @@ def _credentials(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[s
         if not degree_grounded(m.degree, src.degrees) and not contains_phrase(src.text, m.raw)
     ]
     found += [
-        ("certification", c.group(0).strip(), "the source states no certification")
+        ("certification", c.group(0).strip(), "the source states no such certification")
         for c in CERT_RE.finditer(text)
-        if normalize_text(c.group(0)).split()[0] not in src.norm
+        if not _credential_grounded(c.group(0), src)
     ]
     return found
+
+
+_CREDENTIAL_STOP_RE = re.compile(r"\b(?:and|or|with|for|since|from|at|by|to|who|which)\b|[(]", re.IGNORECASE)
+
+
+def _credential_grounded(mention: str, src: _Source) -> bool:
+    """ "licensed CPA" is grounded by a source that names the CPA; "certified management accountant"
+    needs "certified" and "management accountant" in the source; "AWS Certified data scientist" needs
+    the source to say "certified" at all."""
+    trigger, _, rest = mention.strip().partition(" ")
+    rest = re.sub(r"^(?:in|as|an?|the)\s+", "", rest.strip(), flags=re.IGNORECASE)
+    words = _CREDENTIAL_STOP_RE.split(rest, maxsplit=1)[0].split()
+    root = "licens" if trigger.lower().startswith("licens") else "certifi"
+    trigger_stated = re.search(rf"(?<![a-z]){root}", src.norm) is not None  # "ACLS-certified" counts
+    if not words:
+        return trigger_stated
+    if all(w.rstrip("s").isupper() for w in words):  # "CPA": the credential names itself
+        return all(contains_phrase(src.text, w) or acronym_in(w, src.text) for w in words)
+    return trigger_stated and contains_phrase(src.text, " ".join(words))
 
 
 def _claims(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str, str, str]]:
@@ -190,6 +212,7 @@ def _entities(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str,
         if not any(a <= start < b for a, b in skill_spans)
         and not contains_phrase(src.text, word)
         and lexicon.canonical(word) is None
+        and not (word.rstrip("s").isupper() and acronym_in(word, src.text))  # "PRs": pull requests
     ]
 
 
