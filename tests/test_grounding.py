@@ -231,3 +231,13 @@ def test_a_range_writes_its_unit_once() -> None:
     assert [q.unit for q in find_quantities("raised coverage from 55 to 80 per cent")] == ["%", "%"]
     assert [q.unit for q in find_quantities("55–80%")] == ["%", "%"]
     assert [q.unit for q in find_quantities("grew 40 clients and cut churn 20%")] == ["", "%"]
+
+
+def test_title_variants_are_the_same_title_and_added_words_are_not() -> None:
+    from app.grounding._variants import same_name
+
+    assert same_name("Sr. Account Executive", "Senior Account Executive")
+    assert same_name("Sales Development Representative (SDR)", "Sales Development Representative")
+    assert same_name("CPA, California", "Certified Public Accountant (CPA), California")
+    assert not same_name("Software Engineer (Lead)", "Software Engineer")
+    assert not same_name("Senior Engineer", "Staff Engineer")

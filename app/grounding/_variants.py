@@ -49,7 +49,9 @@ def _without_acronym_glosses(text: str) -> list[str]:
     if len(before) >= n and _initials_match(before[-n:], acronym):
         long_only, short_only = before + after, [*before[:-n], acronym, *after]
         return [text, " ".join(long_only), " ".join(short_only)]
-    return [text, " ".join(before + after)]  # a gloss we cannot check: compare without it
+    if m.group(1).isupper():
+        return [text, " ".join(before + after)]  # an acronym we cannot expand: compare without it
+    return [text]  # "(Lead)", "(Contract)": words that change the meaning
 
 
 def canonical_forms(text: str) -> set[str]:
