@@ -20,7 +20,7 @@ export PROMPTFOO_DISABLE_TELEMETRY := 1
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml
-	@echo "== setting up $(VENV) (first run: about 8 minutes, mostly building llama-cpp-python)"
+	@echo "== setting up $(VENV) (first run: 8-11 minutes, mostly building llama-cpp-python)"
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q -U pip
 	$(BIN)/pip install -q torch==2.13.0
