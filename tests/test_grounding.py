@@ -241,3 +241,14 @@ def test_title_variants_are_the_same_title_and_added_words_are_not() -> None:
     assert same_name("CPA, California", "Certified Public Accountant (CPA), California")
     assert not same_name("Software Engineer (Lead)", "Software Engineer")
     assert not same_name("Senior Engineer", "Staff Engineer")
+
+
+def test_acronyms_are_grounded_by_their_spelled_out_words_only() -> None:
+    from app.grounding._variants import acronym_in
+
+    assert acronym_in("PRs", "reviewed pull requests weekly")
+    assert acronym_in("POCs", "ran proofs of concept for two clients")
+    assert not acronym_in("NASA", "needed a sales analyst")
+    assert acronym_in("ROI", "tracked the return on investment")
+    assert not acronym_in("SLA", "signed the lease agreement")
+    assert not acronym_in("SLAs", "wrote service reports")

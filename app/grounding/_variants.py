@@ -31,6 +31,9 @@ _WORD_ABBREVIATIONS = {
     "evp": "executive vice president",
     "avp": "assistant vice president",
 }
+# Small words that may stand for a letter ("POC": proof of concept, "ROI": return on investment);
+# other small words never do ("needed a sales analyst" is not NASA).
+_LETTER_WORDS = {"of", "and", "for", "on", "in", "to"}
 _PAREN_ACRONYM_RE = re.compile(r"\(([A-Za-z]{2,8})s?\)")
 
 
@@ -72,22 +75,18 @@ def same_name(a: str, b: str) -> bool:
 
 def acronym_in(acronym: str, text: str) -> bool:
     """Whether `text` spells out `acronym` ("PRs" in "reviewed pull requests", "POC" in "proofs of
-    concept"): consecutive words whose initials are its letters, skipping small words between them."""
+    concept"): consecutive words whose initials are its letters."""
     letters = acronym.lower()
     if letters.endswith("s") and len(letters) > 2 and acronym[-1] == "s":
         letters = letters[:-1]  # a plural: "PRs"
     if not (2 <= len(letters) <= 6) or not letters.isalpha():
         return False
     words = tokens(text)
-    for start in range(len(words)):
-        i, j = start, 0
-        while i < len(words) and j < len(letters):
-            if words[i].startswith(letters[j]):
-                i, j = i + 1, j + 1
-            elif j > 0 and words[i] in STOPWORDS:
-                i += 1
-            else:
-                break
-        if j == len(letters):
+    for start in range(len(words) - len(letters) + 1):
+        window = words[start : start + len(letters)]
+        if all(
+            w.startswith(a) and (w not in STOPWORDS or w in _LETTER_WORDS)
+            for w, a in zip(window, letters, strict=True)
+        ):
             return True
     return False
