@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import os
 
-# Offline and quiet by default; never OTEL_SDK_DISABLED (it silently breaks MLflow per-row logging).
+# Offline and quiet by default; never disable the OpenTelemetry SDK: MLflow would silently log no
+# per-row results (evals/tracking/_client.py refuses to run so).
 _QUIET_ENV = {
     "LITELLM_LOCAL_MODEL_COST_MAP": "True",
     "CREWAI_DISABLE_TELEMETRY": "true",
