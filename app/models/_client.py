@@ -16,6 +16,7 @@ from tenacity import (
 )
 
 from app.errors import ConfigError, ModelError
+from app.heavy import load
 from app.models._cache import ResponseCache
 from app.models._providers import custom_prefixes, ensure_installed
 from app.models._types import CallRecord, ChatRequest, Completion
@@ -139,8 +140,7 @@ class ModelClient:
 
     # -- internals ----------------------------------------------------------------------------
     def _litellm(self, model: str | None = None) -> Any:
-        import litellm
-
+        litellm = load("litellm")
         ensure_installed()
         if model is not None:
             _ensure_priced(litellm, model)

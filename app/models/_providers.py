@@ -13,6 +13,7 @@ from importlib.metadata import entry_points
 from typing import Any
 
 from app.errors import ConfigError, NotFoundError
+from app.heavy import load
 
 _factories: dict[str, Callable[[], Any]] = {}
 _installed: dict[str, Any] = {}
@@ -64,7 +65,7 @@ def _load_entry_points() -> None:
 
 def _install() -> None:
     """Give litellm the current provider map (handlers are built once, on first use)."""
-    import litellm
+    litellm: Any = load("litellm")
 
     litellm.suppress_debug_info = True  # no "Give Feedback" banners in front of users
     _load_entry_points()
@@ -101,7 +102,7 @@ def validate_model(model: str) -> None:
         return
     if prefix in custom_prefixes():
         return
-    import litellm
+    litellm: Any = load("litellm")
 
     try:
         litellm.get_llm_provider(model)

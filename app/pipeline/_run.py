@@ -10,6 +10,7 @@ from typing import Any
 
 from app.grounding._injection import strip_injections
 from app.hashing import sha256_json, sha256_text
+from app.heavy import load
 from app.models import ModelClient
 from app.pipeline._context import NoTracer, RunContext, Tracer
 from app.pipeline._types import TailorResult
@@ -30,7 +31,8 @@ async def tailor(
     tracer: Tracer | None = None,
 ) -> TailorResult:
     """Tailor a valid JSON Resume to a JD with one pipeline version. Never mutates `resume`."""
-    from app.pipeline._flow import TailorFlow  # crewai: imported when a run starts, not at CLI start
+    load("crewai")  # imported when a run starts, not at CLI start
+    from app.pipeline._flow import TailorFlow
 
     started = time.perf_counter()
     vault = ContactVault.from_resume(resume, extra_texts=[jd_text])

