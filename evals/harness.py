@@ -194,6 +194,14 @@ def print_summary(summary: dict[str, Any], folder: Path) -> None:
         + (f" · judge calls {int(usage['judge']['calls'])}" if usage.get("judge") else "")
         + (f" · judge {judge.get('model')} {_calibration(judge)}" if judge else "")
     )
+    rewrites = summary.get("rewrites")
+    if rewrites:
+        top = ", ".join(f"{check} {n}" for check, n in list(rewrites["reverted_by"].items())[:4])
+        console.print(
+            f"rewrites: {rewrites['accepted']} accepted · {rewrites['reverted']} reverted"
+            + (f" (by {top})" if top else "")
+            + f" · {rewrites['unchanged']} returned unchanged"
+        )
     console.print(f"results: {folder}  ·  report: {folder / 'report.html'}")
 
 

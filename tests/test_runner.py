@@ -115,3 +115,32 @@ def test_an_error_case_is_retried_on_resume(tmp_path: Path) -> None:
     writer.close()
     records = read_records(tmp_path / "cases.jsonl")
     assert [(r.case_id, r.status) for r in records] == [("a", "ok")]
+
+
+def test_the_summary_counts_what_the_fact_checker_did_with_the_rewrites() -> None:
+    from evals.runner import CaseRecord, summarise
+    from evals.tracking._mlflow import run_metrics
+
+    def change(status: str, *reasons: str) -> dict[str, object]:
+        return {"path": "work[0].highlights[0]", "status": status, "reasons": list(reasons), "terms": []}
+
+    records = [
+        CaseRecord(case_id="a", status="ok", changes=[
+            change("accepted"),
+            change("reverted", "numbers: '20%' is not in the original", "numbers: '30%' is not in the original",
+                   "jd_terms: copies sql from the job description"),
+        ]),
+        CaseRecord(case_id="b", status="ok", changes=[change("reverted", "numbers: '5' is not in the original"),
+                                                      change("unchanged")]),
+        CaseRecord(case_id="c", status="error", changes=[change("accepted")]),  # failed cases do not count
+    ]  # fmt: skip
+    summary = summarise(records, {})
+    assert summary["rewrites"] == {
+        "accepted": 1,
+        "reverted": 2,
+        "unchanged": 1,
+        "reverted_by": {"numbers": 2, "jd_terms": 1},  # a check counts once per reverted line
+    }
+    metrics = run_metrics(summary)
+    assert metrics["rewrites.reverted"] == 2.0 and metrics["rewrites.reverted_by.numbers"] == 2.0
+    assert "rewrites" not in summarise([CaseRecord(case_id="d", status="ok")], {}), "no changes, no tally"

@@ -68,13 +68,38 @@ def summarise(records: list[CaseRecord], run: dict[str, Any]) -> dict[str, Any]:
             k: round(sum(float(j.get(k, 0) or 0) for j in judged), 6)
             for k in ("calls", "input_tokens", "output_tokens", "cost_usd", "cache_hits")
         }
-    return {
+    summary: dict[str, Any] = {
         "run": run,
         "cases": {"total": len(records), "ok": len(ok), "errors": len(records) - len(ok)},
         "metrics": metrics,
         "latency_ms": {"p50": _percentile(latencies, 50), "p95": _percentile(latencies, 95)},
         "usage": usage,
         "errors": [{"case_id": r.case_id, "error": r.error} for r in records if r.status != "ok"][:20],
+    }
+    rewrites = _rewrites(ok)
+    if rewrites is not None:
+        summary["rewrites"] = rewrites
+    return summary
+
+
+def _rewrites(ok: list[CaseRecord]) -> dict[str, Any] | None:
+    """What the fact-checker did with the model's rewrites: how many it kept or reverted, and which
+    checks reverted them (a change counts once per check). None for a solver that reports no changes."""
+    changes = [c for r in ok for c in r.changes]
+    if not changes:
+        return None
+    statuses = Counter(str(c.get("status")) for c in changes)
+    checks = Counter(
+        check
+        for c in changes
+        if c.get("status") == "reverted"
+        for check in {str(reason).partition(":")[0].strip() for reason in c.get("reasons") or []}
+    )
+    return {
+        "accepted": statuses.get("accepted", 0),
+        "reverted": statuses.get("reverted", 0),
+        "unchanged": statuses.get("unchanged", 0),
+        "reverted_by": dict(sorted(checks.items(), key=lambda kv: (-kv[1], kv[0]))),
     }
 
 

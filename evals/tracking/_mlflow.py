@@ -79,6 +79,11 @@ def run_metrics(summary: dict[str, Any]) -> dict[str, float]:
         metrics[f"usage.{key}"] = (summary.get("usage") or {}).get(key)
     for key in ("total", "ok", "errors"):
         metrics[f"cases.{key}"] = (summary.get("cases") or {}).get(key)
+    rewrites = summary.get("rewrites") or {}
+    for key in ("accepted", "reverted", "unchanged"):
+        metrics[f"rewrites.{key}"] = rewrites.get(key)
+    for check, count in (rewrites.get("reverted_by") or {}).items():
+        metrics[f"rewrites.reverted_by.{check}"] = count
     return {k: float(v) for k, v in metrics.items() if isinstance(v, int | float) and not isinstance(v, bool)}
 
 
