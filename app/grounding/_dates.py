@@ -63,6 +63,21 @@ MONTHS = {
     "octubre": 10,
     "noviembre": 11,
     "diciembre": 12,
+    # abbreviations as Spanish, French and German resumes write them ("ene. 2019", "févr. 2020")
+    "ene": 1,
+    "abr": 4,
+    "ago.": 8,  # with its dot only: "years ago 2019" is no date
+    "dic": 12,
+    "janv": 1,
+    "fevr": 2,
+    "févr": 2,
+    "avr": 4,
+    "juil": 7,
+    "déc": 12,
+    "mär": 3,
+    "mrz": 3,
+    "okt": 10,
+    "dez": 12,
     "januar": 1,
     "februar": 2,
     "märz": 3,
@@ -159,9 +174,25 @@ def _valid(year: int, month: int | None = None, day: int | None = None) -> Parti
     return PartialDate(year, month, day)
 
 
+_SHORT_RANGE_RE = re.compile(r"(?<![\d/.\-–—])((19|20)(\d{2}))\s*([–—])\s*(\d{2})(?![\d/.\-–—])")
+
+
+def expand_year_ranges(text: str) -> str:
+    """ "2010–11" (an en or em dash) -> "2010–2011": a range of years, not November 2010. An ISO
+    month is written with a hyphen ("2010-11"), which is left alone."""
+
+    def full(m: re.Match[str]) -> str:
+        start, end = int(m.group(1)), int(m.group(2)) * 100 + int(m.group(5))
+        end += 100 if end <= start else 0
+        return f"{m.group(1)}{m.group(4)}{end}" if end - start <= 20 else m.group(0)
+
+    return _SHORT_RANGE_RE.sub(full, text) if "–" in text or "—" in text else text
+
+
 def find_dates(text: str) -> list[PartialDate]:
     """Every date written in `text`, in order (a range gives two; "Present" is included)."""
     found: list[PartialDate] = []
+    text = expand_year_ranges(text)
     for m in DATE_RE.finditer(normalize_text(text)):
         d = parse_date(m.group(0))
         if d is not None:
@@ -173,7 +204,7 @@ def find_dates(text: str) -> list[PartialDate]:
 
 def parse_range(text: str) -> tuple[PartialDate, PartialDate | None] | None:
     """ "Jan 2020 - Present" -> (2020-01, PRESENT); a lone date -> (date, None)."""
-    s = normalize_text(text)
+    s = normalize_text(expand_year_ranges(text))
     if m := RANGE_RE.search(s):
         start, end = parse_date(m.group("start")), parse_date(m.group("end"))
         if start is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from app.resume._names import split_postnominals
 from app.resume._parse_common import header_like, prose
 from app.resume._sections import MD_HEADING_RE, SKIP_FIRST, clean_inline, split_bullet
 from app.resume._sections_dates import find_range
@@ -65,7 +66,8 @@ def parse_header_block(lines: list[str]) -> tuple[dict[str, Any], list[str]]:
             if _contact(name, basics, pieces):
                 name = pieces.pop(0) if pieces else ""
                 leftovers += pieces
-            if len(name.split()) <= 8 and not re.search(r"\w{3}[.!?]$", name):
+            core = split_postnominals(name)[0]  # "Esq." does not end a sentence
+            if len(core.split()) <= 8 and not re.search(r"\w{3}[.!?]$", core):
                 basics["name"], text = name.strip(), " | ".join(rest)
         first = False
         if not text:

@@ -111,10 +111,17 @@ def education_entry(block: Block) -> dict[str, Any]:
 
 
 def merge_orphans(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """An 'entry' with neither school nor degree (e.g. 'Dean's List 2019') belongs to the one before."""
+    """An 'entry' with neither school nor degree (e.g. 'Dean's List 2019') belongs to the one before;
+    one that names a provider and a programme ('IEC of Central Ohio — Apprenticeship Program') stays."""
     out: list[dict[str, Any]] = []
     for e in entries:
-        if out and not e.get("studyType") and not INSTITUTION_RE.search(e.get("institution", "")):
+        school = e.get("institution", "")
+        if (
+            out
+            and not e.get("studyType")
+            and not INSTITUTION_RE.search(school)
+            and not (school and e.get("area"))
+        ):
             text = " ".join(v for v in e.values() if isinstance(v, str) and v)
             out[-1].setdefault("highlights", []).extend([text] if text else [])
             out[-1]["highlights"] += e.get("highlights", [])

@@ -153,7 +153,9 @@ def blocks(lines: list[str], kind: str) -> list[Block]:
             and header_like(text)
             and (not headed or _header_part(text, gap))
         ):
-            if not headed and r.dated and parse_header(cur.header).dates:
+            if (not headed and r.dated and parse_header(cur.header).dates) or (
+                kind == "education" and len(cur.header) == 1 and _same_shape(text, cur.header[0])
+            ):
                 cur = Block(header=[text])
                 blocks.append(cur)
             else:
@@ -164,6 +166,15 @@ def blocks(lines: list[str], kind: str) -> list[Block]:
             last = "prose"
         gap = False
     return blocks
+
+
+_SEPARATORS = (" — ", " – ", " | ", " · ")
+
+
+def _same_shape(line: str, header: str) -> bool:
+    """'School B — Program' under 'School A — Certificate': a list of entries, one per line."""
+    header = find_range(header)[1]  # "2019 – 2021" is dates, not a shape
+    return any(sep in line and line.count(sep) == header.count(sep) for sep in _SEPARATORS)
 
 
 def _header_part(text: str, gap: bool) -> bool:

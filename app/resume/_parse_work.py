@@ -92,8 +92,9 @@ def roles_within(blocks: list[Block], org_key: str) -> list[dict[str, Any]]:
     bare_groups: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
     parent: dict[str, Any] | None = None
     children: list[dict[str, Any]] = []
-    for block in blocks:
-        entry = _work(block, org_key)
+    entries = [_work(block, org_key) for block in blocks]
+    _follow_the_layout(blocks, entries, org_key)
+    for block, entry in zip(blocks, entries, strict=True):
         out.append(entry)
         if entry.get(org_key) or not entry.get("position"):
             head = parse_header(block.header)
@@ -113,6 +114,29 @@ def roles_within(blocks: list[Block], org_key: str) -> list[dict[str, Any]]:
         if kids and _spans(bare_entry) == _spans(*kids):
             out.remove(bare_entry)
     return out
+
+
+def _follow_the_layout(blocks: list[Block], entries: list[dict[str, Any]], org_key: str) -> None:
+    """A resume writes every role the same way. Where the keyword scores cannot tell the title from
+    the employer ('Guest Services Agent' / 'Harborlight Suites'), an entry follows the order at least
+    two thirds of the section's two-part headers use ('Trabajo autónomo | Diseñadora freelance')."""
+    votes: list[tuple[int, bool, bool]] = []  # (entry, title comes first, the scores were sure)
+    for i, (block, entry) in enumerate(zip(blocks, entries, strict=True)):
+        frags = [f.lstrip(AT) for f in parse_header(block.header).fragments]
+        if len(frags) != 2 or {entry.get("position"), entry.get(org_key)} != set(frags):
+            continue
+        net = [title_score(f) - org_score(f) for f in frags]
+        first = entry["position"] == frags[0]
+        votes.append((i, first, abs(net[0] - net[1]) > 1))
+    firsts = sum(first for _, first, _ in votes)
+    for wanted in (True, False):
+        agree = firsts if wanted else len(votes) - firsts
+        if agree < 2 or agree * 3 < len(votes) * 2:
+            continue
+        for i, first, sure in votes:
+            if first != wanted and not sure:
+                entry = entries[i]
+                entry["position"], entry[org_key] = entry[org_key], entry["position"]
 
 
 def _spans(*entries: dict[str, Any]) -> tuple[str, str]:

@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from app.resume._names import split_postnominals
+
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 URL_RE = re.compile(
     r"(?:https?://|www\.)[^\s<>()\"']+|\b(?:linkedin\.com|github\.com|gitlab\.com|twitter\.com|x\.com|behance\.net"
@@ -23,7 +25,7 @@ PHONE_RE = re.compile(
     r"(?<![\w/.-])(?:\+?\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?)?\d{2,4}[\s.-]\d{2,4}(?:[\s.-]\d{2,4})?(?![\w/-])"
 )
 TOKEN_RE = re.compile(r"\[(?:NAME|EMAIL|PHONE|URL|ADDRESS|POSTCODE|HANDLE)_\d+\]")
-_HONORIFICS = {"dr", "mr", "mrs", "ms", "prof", "phd", "md", "jr", "sr", "ii", "iii"}
+_HONORIFICS = {"dr", "mr", "mrs", "ms", "prof", "phd", "md", "jr", "sr", "ii", "iii"}  # before a name too
 
 
 def _looks_like_phone(value: str) -> bool:
@@ -60,7 +62,7 @@ class ContactVault:
         basics = resume.get("basics") or {}
         name = str(basics.get("name") or "")
         vault.add("NAME", name)
-        for part in re.split(r"[\s,]+", name):
+        for part in re.split(r"[\s,]+", split_postnominals(name)[0]):
             if len(part.strip(".")) >= 3 and part.strip(".").lower() not in _HONORIFICS:
                 vault.add("NAME", part.strip("."))
         vault.add("EMAIL", basics.get("email"))

@@ -78,7 +78,9 @@ _ALIASES = {  # heading (lower case) -> section; "|" separates aliases
     "work": (
         "experience|work experience|professional experience|employment|employment history|"
         "work history|career history|relevant experience|professional background|work|internships|"
-        "clinical experience|teaching experience|research experience|military service|expérience|"
+        "clinical experience|teaching experience|research experience|military service|"
+        "academic appointments|appointments|academic positions|positions|positions held|"
+        "professional appointments|academic experience|industry experience|expérience|"
         "expériences|expérience professionnelle|expériences professionnelles|experiencia|"
         "experiencia profesional|experiencia laboral|berufserfahrung|berufliche erfahrung|"
         "beruflicher werdegang|werdegang"
@@ -142,7 +144,15 @@ _FALLBACK: list[tuple[str, str]] = re.findall(  # (section, stem), in order, for
     "publications=publication interests=interest interests=hobb summary=summary summary=profile "
     "summary=objective",
 )
-_SKILL_LABELS = {"skills", "languages"}  # weak headings inside Skills are group labels ("Languages:")
+_SKILL_LABELS = {"skills", "languages"}
+_LIST_SECTIONS = {
+    "certificates",
+    "awards",
+    "publications",
+    "interests",
+    "skills",
+    "languages",
+}  # weak headings inside Skills are group labels ("Languages:")
 
 
 def heading_text(line: str) -> str:
@@ -152,10 +162,15 @@ def heading_text(line: str) -> str:
     return re.sub(r"^[^\w(]+|[\s:：.\-–—|]+$", "", text)
 
 
+def _alias(title: str) -> str | None:
+    """The section an exact heading names ("Work History"), or None."""
+    return ALIASES.get(" ".join(title.lower().replace("&", " and ").replace("/", " and ").split()))
+
+
 def section_key(title: str) -> str | None:
+    if (exact := _alias(title)) is not None:
+        return exact
     low = " ".join(title.lower().replace("&", " and ").replace("/", " and ").split())
-    if low in ALIASES:
-        return ALIASES[low]
     if len(low.split()) > 5 or re.search(r"[,:;|()]", low):
         return None  # "Paralegal Certificate (ABA-approved)" is an entry, not a heading
     if "language" in low:
@@ -244,6 +259,8 @@ def _is_heading(
     if re.search(r"[:：]\s*\S", title):
         return False  # "Skills: Python, Go" is content, not a heading
     if key and not bullet:
+        if not caps and _alias(title) is None and (fresh or (current == key and key in _LIST_SECTIONS)):
+            return False  # "Ohio Journeyman Electrician License" under LICENSES is an item, not a heading
         return not (not caps and current == "skills" and key in _SKILL_LABELS)
     if not caps or len(title.split()) > 4 or re.search(r"[\d|,@()]", title):
         return False

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from app.grounding._dates import DATE_RE, PRESENT, RANGE_RE, parse_date
+from app.grounding._dates import DATE_RE, PRESENT, RANGE_RE, expand_year_ranges, parse_date
 
 DASH_MAP = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"})
 
@@ -27,6 +27,7 @@ _QUALIFIER_RE = re.compile(
 @lru_cache(maxsize=8192)
 def find_range(text: str) -> tuple[Dates | None, str]:
     """The first date range (or lone date) in `text`, and `text` without it."""
+    text = expand_year_ranges(text)
     probe = text.translate(DASH_MAP)  # one char for one char, so spans stay valid
 
     def glued(m: re.Match[str]) -> bool:  # "FY2022", "v2019": a year inside a word is no date

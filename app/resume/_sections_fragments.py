@@ -147,7 +147,12 @@ _INSTITUTION_RE = re.compile(r"(?i)\b(?:universit\w*|universidad|college|institu
 
 def place_tail(org: str) -> tuple[str, str] | None:
     """'Maison Verlaine, Lyon' -> ('Maison Verlaine', 'Lyon'): one or two capitalised words that name
-    neither a title nor an organisation, after the last comma of an employer ('Acme, Inc.' stays)."""
+    neither a title nor an organisation, after the last comma of an employer ('Acme, Inc.' stays);
+    or a city and its region after the first comma ('Lakeside School, Burlington, VT')."""
+    for m in re.finditer(r", ", org):  # "Champlain Valley Elementary School, South Burlington, VT"
+        first, place = org[: m.start()], org[m.end() :]
+        if first.strip() and "," in place and is_location(place):
+            return first.strip(), place.strip()
     head, sep, tail = org.rpartition(", ")
     if not sep or not head.strip() or len(tail.split()) > 2 or _SUFFIX_RE.match(tail):
         return None

@@ -1,0 +1,121 @@
+"""Layouts first met in resumes written outside the team (each test is one that parsed wrongly)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from app.grounding._dates import find_dates
+from app.resume import ContactVault
+from app.resume._names import split_postnominals
+from app.resume._parse_text import parse_resume_text
+from app.resume._sections_dates import find_range
+
+
+def _roles(doc: dict[str, Any]) -> list[tuple[str, str, str | None, str | None]]:
+    return [
+        (w.get("name", ""), w.get("position", ""), w.get("startDate"), w.get("endDate")) for w in doc["work"]
+    ]
+
+
+def test_a_credential_named_like_its_section_is_an_item_not_a_heading() -> None:
+    doc = parse_resume_text(
+        "Marcus Oyelaran\nmarcus@example.com\n\nLICENSES & CERTIFICATIONS\n\n"
+        "Ohio Journeyman Electrician License\nOSHA 30-Hour Construction\n"
+    )
+    assert [c["name"] for c in doc["certificates"]] == [
+        "Ohio Journeyman Electrician License",
+        "OSHA 30-Hour Construction",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("ene. 2019 – actualidad", "2019-01", None),
+        ("sept. 2015 – dic. 2018", "2015-09", "2018-12"),
+        ("févr. 2016 – juil. 2018", "2016-02", "2018-07"),
+        ("Okt. 2017 – Dez. 2019", "2017-10", "2019-12"),
+        ("2010–11", "2010", "2011"),  # an en dash: two years, not November 2010
+        ("1999—00", "1999", "2000"),
+    ],
+)
+def test_dates_as_other_languages_and_academics_write_them(text: str, start: str, end: str | None) -> None:
+    dates, _ = find_range(text)
+    assert dates is not None and (dates.start, dates.end) == (start, end)
+
+
+def test_a_hyphenated_year_month_stays_a_month_and_ago_is_no_month() -> None:
+    assert [d.iso() for d in find_dates("2010-11")] == ["2010-11"]
+    assert [d.iso() for d in find_dates("five years ago 2019")] == ["2019"]
+
+
+def test_academic_appointments_are_work() -> None:
+    doc = parse_resume_text(
+        "Aiko Nakamura, Ph.D.\na.nakamura@example.org\n\nACADEMIC APPOINTMENTS\n\n"
+        "2019–present   Associate Research Scientist, Halvorsen Institute for Ocean Research\n"
+        "               - Principal investigator on 3 funded projects\n\n"
+        "2010–11        Visiting Researcher, Pacific Carbon Observatory\n"
+    )
+    assert _roles(doc) == [
+        ("Halvorsen Institute for Ocean Research", "Associate Research Scientist", "2019", None),
+        ("Pacific Carbon Observatory", "Visiting Researcher", "2010", "2011"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "core"),
+    [
+        ("Priya Ramanathan, RN, BSN", "Priya Ramanathan"),
+        ("Jonathan A. Pierce-Walden, Esq.", "Jonathan A. Pierce-Walden"),
+        ("AIKO NAKAMURA-LINDQVIST, Ph.D.", "AIKO NAKAMURA-LINDQVIST"),
+        ("Doe, Jane", "Doe, Jane"),  # surname first: all of it is the name
+        ("DOE, JANE", "DOE, JANE"),
+    ],
+)
+def test_credentials_after_a_name_are_not_the_name(name: str, core: str) -> None:
+    assert split_postnominals(name)[0] == core
+
+
+def test_a_credential_after_the_name_is_not_pseudonymised_in_the_text() -> None:
+    vault = ContactVault.from_resume({"basics": {"name": "Priya Ramanathan, RN, BSN"}})
+    text = vault.pseudonymise("Priya Ramanathan earned a BSN in 2012.")
+    assert "BSN" in text and "Priya" not in text and "Ramanathan" not in text
+
+
+def test_a_name_line_ending_in_esq_is_the_name() -> None:
+    doc = parse_resume_text("# Jonathan A. Pierce-Walden, Esq.\n\njpw@example.com | (617) 555-0193\n")
+    assert doc["basics"]["name"] == "Jonathan A. Pierce-Walden, Esq."
+
+
+def test_education_lines_of_one_shape_are_one_entry_each() -> None:
+    doc = parse_resume_text(
+        "Marcus Oyelaran\nmarcus@example.com\n\nEDUCATION\n\n"
+        "Columbus State Community College — Certificate in Electrical Technology\n"
+        "Independent Electrical Contractors of Central Ohio — Electrical Apprenticeship Program\n"
+    )
+    assert [e["institution"] for e in doc["education"]] == [
+        "Columbus State Community College",
+        "Independent Electrical Contractors of Central Ohio",
+    ]
+
+
+def test_an_ambiguous_role_follows_the_order_the_other_roles_use() -> None:
+    roles = [("General Manager", "Solmar Bay Resort & Spa"), ("Front Office Manager", "Coral Gate Inn"),
+             ("Hotel Manager", "The Linden House Hotel"), ("Guest Services Agent", "Harborlight Suites")]  # fmt: skip
+    body = "\n\n".join(
+        f"{t}\n{c} · {2020 - 3 * i} – {2023 - 3 * i}\n• Did things" for i, (t, c) in enumerate(roles)
+    )
+    doc = parse_resume_text(f"Ana Ruiz\nana@example.com\n\nEXPERIENCE\n\n{body}\n")
+    assert [(w["position"], w["name"]) for w in doc["work"]] == roles
+
+
+def test_an_employer_keeps_its_city_and_state_apart() -> None:
+    doc = parse_resume_text(
+        "Rebecca Thornbury\nrt@example.org\n\nExperience:\n\n"
+        "Fourth Grade Teacher — Champlain Valley Elementary School, South Burlington, VT\n"
+        "Mar. 2018 to Nov. 2020\nTaught a class of 24 students.\n"
+    )
+    work = doc["work"][0]
+    assert (work["name"], work["location"]) == ("Champlain Valley Elementary School", "South Burlington, VT")
