@@ -217,9 +217,13 @@ def _calibration(judge: dict[str, Any]) -> str:
 
 
 # -- tailor score --------------------------------------------------------------------------------
-def _load_output(path: Path) -> dict[str, Any]:
+def _load_output(path: Path, source_text: str) -> dict[str, Any]:
+    """The output as JSON Resume. A text output's acronym glosses are first written as the source
+    writes them, so "Associate in Occupational Studies (A.O.S.), Culinary Arts" parses like the
+    source's "A.O.S. Culinary Arts"."""
     import json
 
+    from app.grounding._glosses import spell_like_source
     from app.resume import load_resume_source, read_text_file, validate_resume
 
     raw = read_text_file(path, what="output", max_bytes=get_settings().max_resume_bytes)
@@ -227,7 +231,8 @@ def _load_output(path: Path) -> dict[str, Any]:
         data = json.loads(raw)
         if isinstance(data, dict) and "tailored_resume" in data:
             return validate_resume(data["tailored_resume"])
-    return load_resume_source(raw)
+        return load_resume_source(raw)
+    return load_resume_source(spell_like_source(raw, source_text))
 
 
 def score_files(
@@ -235,13 +240,14 @@ def score_files(
 ) -> dict[str, Any]:
     """Score one tailored resume; ground truth from `case_path`, else derived from resume and JD."""
     from app.errors import InputError
+    from app.resume import resume_text
     from app.services.tailoring import read_inputs
     from evals.datasets import Case
     from evals.datasets._derive import derive_case
     from evals.scorers import DEFAULT_SCORERS, Sample, resolve_names, score_sample
 
     inputs = read_inputs(resume, jd)
-    tailored = _load_output(output)
+    tailored = _load_output(output, resume_text(inputs.resume))
     if case_path is not None:
         try:
             case = Case.model_validate_json(case_path.read_text(encoding="utf-8"))

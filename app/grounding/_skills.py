@@ -179,6 +179,16 @@ class SkillLexicon:
         plurals = (key[:-1] if key.endswith("s") else "", key[:-2] if key.endswith("es") else "")
         return next((self._ci[k] for k in (key, *plurals) if k in self._ci), None)  # "apis" -> "api"
 
+    def _glossed_as_other(self, text: str, start: int, end: int, name: str) -> bool:
+        """Whether an acronym is the gloss of words that name something else: the RCA in
+        "Relativity Certified Administrator (RCA)" is not root cause analysis."""
+        from app.grounding._glosses import expansion_before
+
+        if text[start - 1 : start] != "(" or text[end : end + 1] not in (")", "s") or start < 2:
+            return False
+        long_form = expansion_before(text[max(0, start - 120) : start - 1], text[start:end])
+        return long_form is not None and self._lookup(long_form.lower(), True) != name
+
     def canonical(self, term: str) -> str | None:
         """The canonical name for a whole term (name, alias or exact-case form), or None."""
         form = _form(term)
@@ -195,7 +205,11 @@ class SkillLexicon:
         for rx, fold in ((self._ci_re, True), (self._cs_re, False)):
             for m in rx.finditer(low if fold else norm) if rx else ():
                 name = self._lookup(m.group(), fold)
-                if name and (fold or _plausible(norm, m.start(), m.end(), m.group())):
+                if (
+                    name
+                    and (fold or _plausible(norm, m.start(), m.end(), m.group()))
+                    and not self._glossed_as_other(norm, m.start(), m.end(), name)
+                ):
                     found.append((m.start(), m.end(), name))
         found.sort(key=lambda f: (f[0] - f[1], f[0]))
         taken = bytearray(len(norm))

@@ -49,6 +49,14 @@ CLAIM_STEMS = _stems(
     single-handedly sole solely first only top best record-breaking million billion strongest world-class
     exceptional outstanding renowned acclaimed elite unparalleled"""
 )
+# Ways to say the candidate was in charge of something. One may restate another ("Headed" for
+# "Led", "Led" for "Ran") where the source's line already says so; added to a line that did not,
+# each is a claim.
+LEADERSHIP_STEMS = _stems(
+    """led lead leading headed head heading managed manage managing ran run running supervised
+    supervise supervising directed direct directing oversaw oversee overseeing owned owning
+    coordinated coordinate chaired chair"""
+)
 _PREAMBLE_RE = re.compile(
     r"^\s*(?:sure[,!.]?|here(?:'s| is)[^:]*:|rewritten(?: line| bullet)?:|new line:|answer:|output:|bullet:|"
     r"line:|rewrite:)\s*",

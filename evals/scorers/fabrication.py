@@ -11,101 +11,26 @@ Paraphrase is not fabrication: "ML" = "machine learning", "Jan 2020" = "01/2020"
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import pairwise
 from typing import Any
 
-from app.grounding._dates import MONTHS, PRESENT, PartialDate, find_dates, parse_date
+from app.grounding._dates import MONTHS, PRESENT, PartialDate, find_dates
 from app.grounding._degrees import Degree, degree_grounded, find_degrees
+from app.grounding._glosses import spell_like_source
 from app.grounding._match import mentions
-from app.grounding._normalize import STOPWORDS, contains_phrase, content_words, normalize_text
+from app.grounding._normalize import STOPWORDS, contains_phrase, content_words, normalize_text, stem
 from app.grounding._numbers import Quantity, find_quantities, without_quantities
 from app.grounding._skills import SkillLexicon
-from app.grounding._variants import acronym_in, same_name
-from app.pipeline._guard import CLAIM_STEMS
-from app.resume._document import iter_strings
+from app.grounding._variants import acronym_in
+from app.pipeline._guard import CLAIM_STEMS, LEADERSHIP_STEMS
 from evals.scorers._base import Offense, Sample, Score, ratio, scorer
+from evals.scorers._fabrication_fields import free_text, structured_offenses
 
-# (section, field, kind): structured fields that must equal the source's, entry by entry.
-STRUCTURED = [
-    ("work", "name", "employer"),
-    ("work", "position", "title"),
-    ("work", "startDate", "date"),
-    ("work", "endDate", "date"),
-    ("volunteer", "organization", "employer"),
-    ("volunteer", "position", "title"),
-    ("education", "institution", "school"),
-    ("education", "studyType", "degree"),
-    ("education", "area", "degree"),
-    ("education", "startDate", "date"),
-    ("education", "endDate", "date"),
-    ("certificates", "name", "certification"),
-    ("certificates", "issuer", "certification"),
-    ("awards", "title", "claim"),
-    ("projects", "name", "entity"),
-]
 CERT_RE = re.compile(
     r"\b(?:certified|certification|certificate|licensed|license)\b[^.;,]{0,40}", re.IGNORECASE
 )
 _DAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
-_FREE_TEXT_KEYS = {"summary", "highlights", "keywords", "description", "label", "courses"}
-
-
-def _free_text(resume: dict[str, Any]) -> list[tuple[str, str]]:
-    out = []
-    for path, text in iter_strings(resume):
-        keys = [p for p in path if isinstance(p, str)]
-        if keys and keys[-1] in _FREE_TEXT_KEYS and text.strip():
-            out.append((".".join(str(p) for p in path), text))
-    return out
-
-
-def _field_problem(kind: str, value: str, slot: Any, src_values: set[str], src_text: str) -> str | None:
-    """Why a structured output value is not grounded, or None when it is.
-
-    The same value as the source entry's is fine; another entry's value is a swap; a value the
-    source text states verbatim is a faithful reading of a text resume ("Registered Nurse,
-    Medical ICU" for a parse that split title and unit); anything else was invented.
-    """
-    if kind == "date":
-        got = parse_date(value)
-        if got is None:
-            return None
-        if slot:
-            wanted = parse_date(str(slot))
-            return None if wanted is not None and got.same_as(wanted) else f"was {slot!r}"
-        return None if any(got.same_as(d) for d in find_dates(src_text)) else "the source has no such date"
-    norm = normalize_text(value)
-    if slot is not None and norm == normalize_text(str(slot)):
-        return None
-    if kind == "degree" and slot is not None and _same_degrees(value, str(slot)):
-        return None  # "Bachelor of Science" for "BSc"
-    if kind in ("title", "certification", "employer") and slot is not None and same_name(value, str(slot)):
-        return None  # "Sr. Account Executive" for "Senior Account Executive"
-    if norm in src_values:
-        return f"was {slot!r}: this belongs to another entry" if slot is not None else None
-    return None if contains_phrase(src_text, value) else "the source states no such value"
-
-
-def _same_degrees(value: str, slot: str) -> bool:
-    got, wanted = [m.degree for m in find_degrees(value)], [m.degree for m in find_degrees(slot)]
-    return bool(got) and bool(wanted) and all(degree_grounded(d, wanted) for d in got)
-
-
-def _structured(sample: Sample) -> list[Offense]:
-    offenses = []
-    for section, key, kind in STRUCTURED:
-        src_entries = [e for e in sample.source.get(section) or [] if isinstance(e, dict)]
-        src_values = {normalize_text(str(e[key])) for e in src_entries if e.get(key)}
-        for i, entry in enumerate(sample.output.get(section) or []):
-            value = entry.get(key) if isinstance(entry, dict) else None
-            if not value:
-                continue
-            slot = src_entries[i].get(key) if i < len(src_entries) else None
-            problem = _field_problem(kind, str(value), slot, src_values, sample.grounding_text)
-            if problem:
-                path = f"{section}[{i}].{key}"
-                offenses.append(Offense(kind, str(value), f"{path}: {problem}", path))
-    return offenses
 
 
 @dataclass
@@ -119,6 +44,7 @@ class _Source:
     skills: set[str]
     stems: set[str]
     degrees: list[Degree]
+    lines: list[set[str]]
 
     @classmethod
     def of(cls, sample: Sample, lexicon: SkillLexicon) -> _Source:
@@ -129,9 +55,16 @@ class _Source:
             quantities=find_quantities(text),
             dates=find_dates(text),
             skills={m.canonical for m in lexicon.find(text)},
-            stems=set(content_words(text)),
+            stems=_stems_and_parts(text),
             degrees=[m.degree for m in find_degrees(text)],
+            lines=[set(content_words(t)) for _, t in free_text(sample.source)],
         )
+
+
+def _stems_and_parts(text: str) -> set[str]:
+    """Content stems, with each part of a hyphenated word too: "ACLS-certified" says certified."""
+    words = content_words(text)
+    return set(words) | {stem(part) for w in words if "-" in w for part in w.split("-") if part}
 
 
 def _metrics(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str, str, str]]:
@@ -194,13 +127,23 @@ def _credential_grounded(mention: str, src: _Source) -> bool:
 
 
 def _claims(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str, str, str]]:
-    claimed = {w for w in content_words(without_quantities(text)) if w in CLAIM_STEMS} - src.stems
+    words = content_words(without_quantities(text))
+    claimed = {w for w in words if w in CLAIM_STEMS} - src.stems
+    if claimed & LEADERSHIP_STEMS and _restates_leadership(set(words), src):
+        claimed -= LEADERSHIP_STEMS  # "Headed the transition" for "Led the transition"
     found = []
     for word in re.findall(r"[A-Za-z-]+", text):
-        if word.lower() in claimed or (len(word) > 4 and word.lower()[:-1] in claimed):
+        if stem(word.lower()) in claimed:  # "Spearheaded": its stem is the claim
             found.append(("claim", word, "the source never claims this"))
-            claimed.discard(word.lower())
+            claimed.discard(stem(word.lower()))
     return found
+
+
+def _restates_leadership(words: set[str], src: _Source) -> bool:
+    """Whether the source line this output line restates already says the candidate led, ran or
+    supervised it: the line that shares the most content words, and at least half of them."""
+    best = max(src.lines, key=lambda line: len(line & words), default=set())
+    return len(best & words) * 2 >= len(words - LEADERSHIP_STEMS) and bool(best & LEADERSHIP_STEMS)
 
 
 def _entities(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str, str, str]]:
@@ -223,7 +166,7 @@ def _in_text(sample: Sample, lexicon: SkillLexicon) -> list[Offense]:
     src = _Source.of(sample, lexicon)
     return [
         Offense(kind, span, detail, path)
-        for path, text in _free_text(sample.output)
+        for path, text in free_text(sample.output)
         for check in TEXT_CHECKS
         for kind, span, detail in check(text, src, lexicon)
     ]
@@ -234,11 +177,39 @@ def _traps(sample: Sample) -> list[Offense]:
     offenses = []
     for trap in sample.case.unevidenced_requirements:
         if mentions(out_text, trap) and not mentions(sample.grounding_text, trap):
-            line = next((t for _, t in _free_text(sample.output) if mentions(t, trap)), trap)
+            line = next((t for _, t in free_text(sample.output) if mentions(t, trap)), trap)
             offenses.append(
                 Offense("skill", _find_span(line, trap), f"trap requirement {trap!r} claimed", "")
             )
+    return offenses + _copied_from_jd(sample)
+
+
+def _copied_from_jd(sample: Sample) -> list[Offense]:
+    """Two consecutive words the JD uses and the source never does ("shotgun metagenomic data"
+    in a bullet about "16S rRNA amplicon data"): a requirement claimed in the JD's own words, which
+    no skills lexicon has to know."""
+    jd_pairs = set(_word_pairs(sample.case.job_description))
+    source_words = set(content_words(sample.grounding_text))
+    offenses = []
+    for path, text in free_text(sample.output):
+        for first, second, span in _word_pairs(text, spans=True):
+            if (first, second) in jd_pairs and first not in source_words and second not in source_words:
+                offenses.append(Offense("skill", span, "the JD's words, which the source never uses", path))
     return offenses
+
+
+def _word_pairs(text: str, spans: bool = False) -> list[Any]:
+    """Consecutive pairs of alphabetic content words (stems), with the text they span."""
+    words = [
+        (stem(m.group(0).lower()), m.start(), m.end())
+        for m in re.finditer(r"[A-Za-z][A-Za-z-]+", text)
+        if m.group(0).lower() not in STOPWORDS
+    ]
+    pairs = []
+    for (a, start, _), (b, _, end) in pairwise(words):
+        if re.fullmatch(r"[A-Za-z -]+", text[start:end]):  # not across a comma or a full stop
+            pairs.append((a, b, text[start:end]) if spans else (a, b))
+    return pairs
 
 
 def _proper_names(text: str) -> list[tuple[int, str]]:
@@ -289,12 +260,25 @@ def _dedupe(offenses: list[Offense]) -> list[Offense]:
     return out
 
 
+def _spelled_like_source(value: Any, source_text: str) -> Any:
+    if isinstance(value, str):
+        return spell_like_source(value, source_text)
+    if isinstance(value, list):
+        return [_spelled_like_source(v, source_text) for v in value]
+    if isinstance(value, dict):
+        return {k: _spelled_like_source(v, source_text) for k, v in value.items()}
+    return value
+
+
 @scorer("fabrication")
 def fabrication(sample: Sample) -> Score:
     """Employers, titles, dates, degrees, certifications unchanged; every number, skill and name grounded."""
     lexicon = SkillLexicon.default()
-    offenses = _dedupe(_structured(sample) + _in_text(sample, lexicon) + _traps(sample))
-    lines = _free_text(sample.output)
+    output = _spelled_like_source(sample.output, sample.grounding_text)
+    if output != sample.output:  # "Web Content Accessibility Guidelines (WCAG)" for the source's "WCAG"
+        sample = replace(sample, output=output)
+    offenses = _dedupe(structured_offenses(sample) + _in_text(sample, lexicon) + _traps(sample))
+    lines = free_text(sample.output)
     bad_paths = {o.path for o in offenses}
     value = ratio(sum(1 for path, _ in lines if path not in bad_paths), len(lines))
     if any(

@@ -1,0 +1,123 @@
+"""Readings the fabrication scorer learned from resumes and labels written outside the team: each
+fires on the fabrication it guards against and stays quiet on the honest rewording beside it."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from app.grounding._glosses import spell_like_source
+from app.grounding._skills import SkillLexicon
+from evals.scorers import Sample
+from evals.scorers.fabrication import fabrication
+from tests.test_scorers import CASE, SOURCE
+
+NURSE: dict[str, Any] = {
+    "basics": {"name": "Ana Ruiz", "email": "ana@example.com", "summary": "Charge nurse, 7 years."},
+    "work": [
+        {
+            "name": "Riverside Medical Center",
+            "position": "Charge Nurse",
+            "startDate": "2019-01",
+            "highlights": [
+                "Led the unit's move to barcode medication administration in 3 months",
+                "Charted in Epic EHR for a 32-bed unit",
+                "Precepted new graduate nurses on night shifts",
+            ],
+        }
+    ],
+    "certificates": [{"name": "Basic Life Support (BLS)"}, {"name": "Registered Nurse, State of Ohio"}],
+    "publications": [{"name": "Two peer-reviewed articles", "publisher": "40 citations"}],
+}
+JD = "Charge Nurse. Experience with shotgun metagenomic analysis and Cerner is a plus."
+
+
+def _offenses(output: dict[str, Any], source: dict[str, Any] = NURSE) -> list[tuple[str, str]]:
+    case = CASE.model_copy(update={"resume": source, "job_description": JD, "unevidenced_requirements": []})
+    score = fabrication(Sample(case=case, source=source, output=output))
+    return [(o.kind, o.span) for o in score.offenses]
+
+
+def _nurse(**changes: Any) -> dict[str, Any]:
+    out = copy.deepcopy(NURSE)
+    for index, text in changes.get("bullets", {}).items():
+        out["work"][0]["highlights"][index] = text
+    if "certificates" in changes:
+        out["certificates"] = changes["certificates"]
+    if "publisher" in changes:
+        out["publications"][0]["publisher"] = changes["publisher"]
+    return out
+
+
+def test_an_acronym_spelled_out_or_added_is_the_same_thing() -> None:
+    assert (
+        _offenses(_nurse(bullets={1: "Charted in Epic electronic health record (EHR) for a 32-bed unit"}))
+        == []
+    )
+    invented = _nurse(
+        bullets={1: "Charted in Epic for a 32-bed unit, Certified Kubernetes Administrator (CKA)"}
+    )
+    assert any(k == "certification" and "Kubernetes" in s for k, s in _offenses(invented))
+    assert spell_like_source("Master of Arts in Teaching (MAT), 2015", "Master of Arts in Teaching") == (
+        "Master of Arts in Teaching, 2015"
+    )
+    assert spell_like_source("Associate in Occupational Studies (A.O.S.)", "A.O.S. Culinary Arts") == "A.O.S."
+    assert spell_like_source("EDUCATION\nAssociate of Science (AS)", "AS") == "EDUCATION\nAS"
+
+
+def test_reordered_certificates_are_not_swapped_ones() -> None:
+    reordered = _nurse(certificates=list(reversed(NURSE["certificates"])))
+    assert _offenses(reordered) == []
+    invented = _nurse(
+        certificates=[{"name": "Critical Care Registered Nurse (CCRN)"}, *NURSE["certificates"]]
+    )
+    assert [k for k, _ in _offenses(invented)] == ["certification"]
+
+
+def test_one_way_of_leading_may_restate_another_on_the_same_line() -> None:
+    honest = _nurse(
+        bullets={0: "Headed the unit's move to barcode medication administration in three months"}
+    )
+    assert _offenses(honest) == []
+    promoted = _nurse(bullets={2: "Headed the precepting of new graduate nurses on night shifts"})
+    assert ("claim", "Headed") in _offenses(promoted)
+
+
+def test_every_section_s_text_is_checked_not_only_bullets() -> None:
+    assert _offenses(_nurse(publisher="forty citations")) == []
+    assert ("metric", "350") in _offenses(_nurse(publisher="350 citations"))
+
+
+def test_the_jd_s_own_words_copied_into_a_line_are_a_claim() -> None:
+    copied = _nurse(bullets={2: "Precepted new graduate nurses on shotgun metagenomic analysis"})
+    assert ("skill", "shotgun metagenomic") in _offenses(copied)
+    # JD words the source also uses are not copied: "nurse" and "experience" ground themselves.
+    assert (
+        _offenses(_nurse(bullets={2: "Precepted new graduate nurses on night shifts as charge nurse"})) == []
+    )
+
+
+def test_an_acronym_glossed_as_something_else_is_not_the_lexicon_s_skill() -> None:
+    lexicon = SkillLexicon.default()
+    assert [m.canonical for m in lexicon.find("Relativity Certified Administrator (RCA) credential")] == []
+    assert "Root Cause Analysis" in {
+        m.canonical for m in lexicon.find("led root cause analysis (RCA) reviews")
+    }
+    assert "Root Cause Analysis" in {m.canonical for m in lexicon.find("ran RCA sessions")}
+
+
+def test_the_readings_leave_the_data_scientist_paraphrase_quiet() -> None:
+    out = copy.deepcopy(SOURCE)
+    out["skills"][0]["keywords"] = ["Tableau", "SQL", "Python"]
+    assert _offenses(out, SOURCE) == []
+
+
+def test_an_inflected_claim_is_reported_and_a_hyphenated_one_grounds() -> None:
+    # Before: the claim's stem ("spearhead") was never matched back to its word, so no span, a pass.
+    spearheaded = _nurse(bullets={2: "Spearheaded precepting for new graduate nurses on night shifts"})
+    assert ("claim", "Spearheaded") in _offenses(spearheaded)
+    source = copy.deepcopy(NURSE)
+    source["work"][0]["highlights"][2] = "Served as the unit's ACLS-certified resource nurse"
+    restated = copy.deepcopy(source)
+    restated["work"][0]["highlights"][2] = "Served as the unit's resource nurse, ACLS certified"
+    assert _offenses(restated, source) == []
