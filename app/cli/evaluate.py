@@ -55,20 +55,50 @@ def eval_command(
 
 
 def score_command(
-    resume: Annotated[Path, typer.Option("--resume", help="The source resume (JSON Resume or text).")],
-    jd: Annotated[Path, typer.Option("--jd", help="The job description.")],
+    resume: Annotated[
+        Path | None, typer.Option("--resume", help="The source resume (JSON Resume or text).")
+    ] = None,
+    jd: Annotated[Path | None, typer.Option("--jd", help="The job description.")] = None,
     output: Annotated[
-        Path, typer.Option("--output", help="The tailored resume: JSON Resume, text, or optimize JSON.")
-    ],
+        Path | None,
+        typer.Option("--output", help="The tailored resume: JSON Resume, text, or optimize JSON."),
+    ] = None,
     case: Annotated[
         Path | None, typer.Option("--case", help="A golden case (JSON) with ground truth.")
     ] = None,
     scorers: Annotated[
         str | None, typer.Option(help="Comma list (default: the deterministic scorers).")
     ] = None,
+    labels: Annotated[
+        Path | None,
+        typer.Option(
+            "--labels",
+            help="Instead: measure `fabrication` on labelled outputs (JSONL, see golden/README.md).",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Score any tailored resume against its source and JD, with every offending span."""
+    from app.errors import InputError
+
+    if labels is not None:
+        if resume or jd or output or case or scorers:
+            raise InputError(
+                "--labels measures the fabrication scorer alone: give it without the other options"
+            )
+        from evals.scorers._labels import measure_labels, print_label_report
+
+        report = measure_labels(labels)
+        if as_json:
+            typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        else:
+            print_label_report(report)
+        return
+    missing = [
+        name for name, value in (("--resume", resume), ("--jd", jd), ("--output", output)) if not value
+    ]
+    if missing or resume is None or jd is None or output is None:
+        raise InputError(f"score needs {', '.join(missing)} (or --labels FILE)")
     from evals.harness import print_scores, score_files
 
     result = score_files(resume, jd, output, case, _split(scorers))

@@ -1,0 +1,51 @@
+"""`fabrication` against outputs people labelled: golden/fabrications (12 resumes written outside
+the team, each with a faithful tailoring and two with planted fabrications)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.errors import InputError
+from evals.scorers._labels import measure_labels
+
+LABELS = Path(__file__).resolve().parents[1] / "golden" / "fabrications" / "labels.jsonl"
+
+
+def test_every_labelled_output_is_classified_and_every_planted_span_found() -> None:
+    report = measure_labels(LABELS)
+    assert report["outputs"] == 36 and report["spans"] >= 50
+    assert report["misses"] == [], report["misses"]
+    assert report["false_alarms"] == [], report["false_alarms"]
+    assert report["classified_right"] == report["outputs"]
+
+
+def test_a_missed_fabrication_and_a_false_alarm_are_both_reported(tmp_path: Path) -> None:
+    folder = LABELS.parent
+    row = '{{"resume": "{d}/{n}.resume.md", "jd": "{d}/{n}.jd.txt", "output": "{d}/{n}.{o}.md", "faithful": {f}, "fabrications": {fab}}}'
+    name = "01-maria-okafor-nurse"
+    lines = [
+        # a fabricated output labelled faithful: its offenses become false alarms
+        row.format(d=folder, n=name, o="fab1", f="true", fab="[]"),
+        # a faithful output labelled with a fabrication it does not contain: a miss
+        row.format(d=folder, n=name, o="faithful", f="false", fab='[{"kind": "metric", "span": "99%"}]'),
+    ]
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text("\n".join(lines), encoding="utf-8")
+    report = measure_labels(labels)
+    assert report["classified_right"] == 0
+    assert report["misses"] == [{"output": f"{folder}/{name}.faithful.md", "kind": "metric", "span": "99%"}]
+    assert {a["kind"] for a in report["false_alarms"]} >= {"metric", "degree"}
+
+
+def test_a_malformed_labels_file_is_one_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "labels.jsonl"
+    bad.write_text(
+        '{"resume": "r.md", "jd": "j.txt", "output": "o.md", "faithful": true, "fabrications": [{"kind": "x", "span": "y"}]}'
+    )
+    with pytest.raises(InputError, match="faithful must be true exactly when"):
+        measure_labels(bad)
+    bad.write_text('{"resume": "r.md"}')
+    with pytest.raises(InputError, match=r"labels.jsonl:1: not a labelled output"):
+        measure_labels(bad)
