@@ -1,4 +1,4 @@
-"""`fabrication` against outputs people labelled: golden/fabrications (12 resumes written outside
+"""`fabrication` against outputs people labelled: golden/fabrications (22 resumes written outside
 the team, each with a faithful tailoring and two with planted fabrications)."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ LABELS = Path(__file__).resolve().parents[1] / "golden" / "fabrications" / "labe
 
 def test_every_labelled_output_is_classified_and_every_planted_span_found() -> None:
     report = measure_labels(LABELS)
-    assert report["outputs"] == 36 and report["spans"] >= 50
+    assert report["outputs"] == 66 and report["spans"] >= 100
     assert report["misses"] == [], report["misses"]
     assert report["false_alarms"] == [], report["false_alarms"]
     assert report["classified_right"] == report["outputs"]

@@ -121,3 +121,44 @@ def test_an_inflected_claim_is_reported_and_a_hyphenated_one_grounds() -> None:
     restated = copy.deepcopy(source)
     restated["work"][0]["highlights"][2] = "Served as the unit's resource nurse, ACLS certified"
     assert _offenses(restated, source) == []
+
+
+def test_a_capital_s_acronym_is_not_a_plural() -> None:
+    lexicon = SkillLexicon.default()
+    assert [m.canonical for m in lexicon.find("BCPS preferred")] == []  # not Business Continuity Planning
+    assert [m.canonical for m in lexicon.find("wrote BCPs for the plant")] == ["Business Continuity Planning"]
+
+
+def test_an_ordinal_in_words_is_the_ordinal_in_digits() -> None:
+    source = copy.deepcopy(NURSE)
+    source["work"][0]["highlights"][2] = "Won 1st place in the unit's safety challenge"
+    restated = copy.deepcopy(source)
+    restated["work"][0]["highlights"][2] = "Won first place in the unit's safety challenge"
+    assert _offenses(restated, source) == []
+    assert ("claim", "first") in _offenses(_nurse(bullets={2: "The first nurse to precept new graduates"}))
+
+
+def test_a_listed_skill_no_lexicon_knows_must_still_be_the_source_s() -> None:
+    listed = copy.deepcopy(NURSE)
+    listed["skills"] = [{"name": "Tools", "keywords": ["Epic EHR", "barcode administration"]}]
+    source = copy.deepcopy(listed)
+    assert _offenses(listed, source) == []  # its words, reordered or cut, are the source's
+    listed["skills"][0]["keywords"].append("Eaglesoft")
+    assert ("skill", "Eaglesoft") in _offenses(listed, source)
+
+
+def test_one_jd_word_beside_a_source_word_is_copied_but_a_word_of_the_same_family_is_not() -> None:
+    jd = "Charge Nurse. Perform chemotherapy order verification and take digital radiographs."
+    source = copy.deepcopy(NURSE)
+    source["work"][0]["highlights"][2] = "Verified medication orders and took digital radiography for 4 units"
+    case = CASE.model_copy(update={"resume": source, "job_description": jd, "unevidenced_requirements": []})
+
+    def offenses(line: str) -> list[tuple[str, str]]:
+        out = copy.deepcopy(source)
+        out["work"][0]["highlights"][2] = line
+        return [(o.kind, o.span) for o in fabrication(Sample(case=case, source=source, output=out)).offenses]
+
+    assert ("skill", "chemotherapy order") in offenses(
+        "Verified medication orders, including chemotherapy order verification, for 4 units"
+    )
+    assert offenses("Verified medication orders and took digital radiographs for four units") == []

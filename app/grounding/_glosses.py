@@ -54,8 +54,8 @@ def spell_like_source(text: str, source_text: str) -> str:
         words = match.group(1).split()
         acronym, plural = match.group(2), match.group(3)
         size = _expansion(words, acronym.replace(".", ""))
-        if size is None:
-            return match.group(0)
+        if size is None or contains_phrase(source_text, match.group(0)):
+            return match.group(0)  # not a gloss, or one the source writes the same way
         spans = [m.span() for m in re.finditer(r"\S+", match.group(1))]
         before = match.group(1)[: spans[-size][0]]  # the words outside the gloss, as written
         long_form = " ".join(words[-size:])

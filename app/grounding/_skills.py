@@ -128,6 +128,11 @@ def _plausible(text: str, start: int, end: int, form: str) -> bool:
     return not after.startswith("/SCI")  # a TS/SCI clearance is not TypeScript
 
 
+def _capital_s(raw: str) -> bool:
+    """An all-capitals word ending in S: its plural would be written with a small s ("APIs")."""
+    return len(raw) >= 3 and raw.isupper() and raw.endswith("S")
+
+
 class SkillLexicon:
     """Canonical skills, their surface forms, and a matcher over free text."""
 
@@ -179,6 +184,9 @@ class SkillLexicon:
         plurals = (key[:-1] if key.endswith("s") else "", key[:-2] if key.endswith("es") else "")
         return next((self._ci[k] for k in (key, *plurals) if k in self._ci), None)  # "apis" -> "api"
 
+    def _exact(self, matched: str) -> bool:
+        return matched in self._ci or _key(matched, True) in self._ci
+
     def _glossed_as_other(self, text: str, start: int, end: int, name: str) -> bool:
         """Whether an acronym is the gloss of words that name something else: the RCA in
         "Relativity Certified Administrator (RCA)" is not root cause analysis."""
@@ -205,6 +213,8 @@ class SkillLexicon:
         for rx, fold in ((self._ci_re, True), (self._cs_re, False)):
             for m in rx.finditer(low if fold else norm) if rx else ():
                 name = self._lookup(m.group(), fold)
+                if name and fold and _capital_s(norm[m.start() : m.end()]) and not self._exact(m.group()):
+                    name = None  # "BCPS" is an acronym of its own, not the plural of BCP
                 if (
                     name
                     and (fold or _plausible(norm, m.start(), m.end(), m.group()))

@@ -2,8 +2,10 @@
 fabrications, each a span of the output and its kind. `tailor score --labels FILE` runs this.
 
 A labelled span is found when an offense names it: the offense's span is inside the label's or
-the other way round, or, for a date, the offense's date is one the label's span states (a parsed
-date is reported as "2014-06" where the output wrote "Jun 2014 - Feb 2017").
+the other way round; for a date, the offense's date is one the label's span states (a parsed
+date is reported as "2014-06" where the output wrote "Jun 2014 - Feb 2017"). An offense on the
+line of a labelled span ("ASCM" beside the labelled "Certified Supply Chain Professional") is
+part of that fabrication, not a false alarm.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from app.errors import InputError
+from app.grounding._normalize import normalize_text
 
 
 class LabelledFabrication(BaseModel):
@@ -61,7 +64,6 @@ def read_labels(path: Path) -> list[LabelledOutput]:
 
 def _names(offense: dict[str, Any], label: LabelledFabrication) -> bool:
     from app.grounding._dates import find_dates, parse_date
-    from app.grounding._normalize import normalize_text
 
     got, wanted = normalize_text(offense["span"]), normalize_text(label.span)
     if got and (got in wanted or wanted in got):
@@ -69,6 +71,11 @@ def _names(offense: dict[str, Any], label: LabelledFabrication) -> bool:
     if offense["kind"] == "date" and (day := parse_date(offense["span"])) is not None:
         return any(day.same_as(d) for d in find_dates(label.span))
     return False
+
+
+def _beside(offense: dict[str, Any], label: LabelledFabrication, lines: list[str]) -> bool:
+    got, wanted = normalize_text(offense["span"]), normalize_text(label.span)
+    return bool(got) and any(got in line and wanted in line for line in lines)
 
 
 def measure_labels(path: Path) -> dict[str, Any]:
@@ -83,6 +90,7 @@ def measure_labels(path: Path) -> dict[str, Any]:
         result = score_files(folder / row.resume, folder / row.jd, folder / row.output, None, ["fabrication"])
         score = result["scores"]["fabrication"]
         offenses = score["offenses"]
+        lines = [normalize_text(x) for x in (folder / row.output).read_text(encoding="utf-8").splitlines()]
         right += (score["passed"] is True) == row.faithful
         for label in row.fabrications:
             wanted[label.kind] += 1
@@ -91,7 +99,7 @@ def measure_labels(path: Path) -> dict[str, Any]:
             else:
                 misses.append({"output": row.output, "kind": label.kind, "span": label.span})
         for o in offenses:
-            if not any(_names(o, label) for label in row.fabrications):
+            if not any(_names(o, label) or _beside(o, label, lines) for label in row.fabrications):
                 false_alarms.append(
                     {"output": row.output, "kind": o["kind"], "span": o["span"], "why": o["detail"]}
                 )

@@ -20,10 +20,10 @@ from app.grounding._degrees import Degree, degree_grounded, find_degrees
 from app.grounding._glosses import spell_like_source
 from app.grounding._match import mentions
 from app.grounding._normalize import STOPWORDS, contains_phrase, content_words, normalize_text, stem
-from app.grounding._numbers import Quantity, find_quantities, without_quantities
+from app.grounding._numbers import TENS, UNITS, Quantity, find_quantities, without_quantities
 from app.grounding._skills import SkillLexicon
 from app.grounding._variants import acronym_in
-from app.pipeline._guard import CLAIM_STEMS, LEADERSHIP_STEMS
+from app.pipeline._guard import CLAIM_STEMS, GENERIC_VERBS, LEADERSHIP_STEMS
 from evals.scorers._base import Offense, Sample, Score, ratio, scorer
 from evals.scorers._fabrication_fields import free_text, structured_offenses
 
@@ -61,10 +61,20 @@ class _Source:
         )
 
 
+_ORDINALS = dict(zip(
+    "1st 2nd 3rd 4th 5th 6th 7th 8th 9th 10th".split(),
+    "first second third fourth fifth sixth seventh eighth ninth tenth".split(),
+    strict=True,
+))  # fmt: skip
+
+
 def _stems_and_parts(text: str) -> set[str]:
-    """Content stems, with each part of a hyphenated word too: "ACLS-certified" says certified."""
-    words = content_words(text)
-    return set(words) | {stem(part) for w in words if "-" in w for part in w.split("-") if part}
+    """Content stems, with each part of a hyphenated word too ("ACLS-certified" says certified),
+    and an ordinal in both spellings ("1st Place" says first)."""
+    words = set(content_words(text))
+    words |= {stem(part) for w in words if "-" in w for part in w.split("-") if part}
+    words |= {stem(_ORDINALS[w]) for w in words if w in _ORDINALS}
+    return words | {w for w, word in _ORDINALS.items() if stem(word) in words}
 
 
 def _metrics(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str, str, str]]:
@@ -164,12 +174,27 @@ TEXT_CHECKS = (_metrics, _dates, _skills, _credentials, _claims, _entities)
 
 def _in_text(sample: Sample, lexicon: SkillLexicon) -> list[Offense]:
     src = _Source.of(sample, lexicon)
-    return [
-        Offense(kind, span, detail, path)
-        for path, text in free_text(sample.output)
-        for check in TEXT_CHECKS
-        for kind, span, detail in check(text, src, lexicon)
-    ]
+    offenses = []
+    for path, text in free_text(sample.output):
+        checks = (*TEXT_CHECKS, _unknown_skill) if ".keywords." in path else TEXT_CHECKS
+        for check in checks:
+            offenses += [
+                Offense(kind, span, detail, path) for kind, span, detail in check(text, src, lexicon)
+            ]
+    return offenses
+
+
+def _unknown_skill(keyword: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str, str, str]]:
+    """A skills-list item no lexicon knows ("Eaglesoft") is still a skill: the source must state it,
+    or all of its words."""
+    if lexicon.find(keyword) or contains_phrase(src.text, keyword):
+        return []
+    words = content_words(without_quantities(keyword))
+    if all(w in src.stems for w in words) or (
+        keyword.rstrip("s").isupper() and acronym_in(keyword, src.text)
+    ):
+        return []
+    return [("skill", keyword, "the source never states this skill")]
 
 
 def _traps(sample: Sample) -> list[Offense]:
@@ -189,25 +214,36 @@ def _copied_from_jd(sample: Sample) -> list[Offense]:
     in a bullet about "16S rRNA amplicon data"): a requirement claimed in the JD's own words, which
     no skills lexicon has to know."""
     jd_pairs = set(_word_pairs(sample.case.job_description))
-    source_words = set(content_words(sample.grounding_text))
+    source_pairs = set(_word_pairs(sample.grounding_text))
+    source_words = _stems_and_parts(sample.grounding_text)
     offenses = []
     for path, text in free_text(sample.output):
         for first, second, span in _word_pairs(text, spans=True):
-            if (first, second) in jd_pairs and first not in source_words and second not in source_words:
+            new = {w for w in (first, second) if not _known_word(w, source_words)}
+            if new and (first, second) in jd_pairs and (first, second) not in source_pairs:
                 offenses.append(Offense("skill", span, "the JD's words, which the source never uses", path))
     return offenses
 
 
+def _known_word(word: str, source_words: set[str]) -> bool:
+    """In the source, in another form of the same family ("radiographs" for "radiography"), a
+    number word, or a verb any rewrite may use."""
+    if word in source_words or word in GENERIC_VERBS or word in UNITS or word in TENS:
+        return True
+    return len(word) >= 7 and any(w[:7] == word[:7] for w in source_words if len(w) >= 7)
+
+
 def _word_pairs(text: str, spans: bool = False) -> list[Any]:
-    """Consecutive pairs of alphabetic content words (stems), with the text they span."""
+    """Consecutive pairs of content words (stems; "CI/CD" is one word), with the text they span;
+    only small words and spaces may stand between them, never a comma or a full stop."""
     words = [
         (stem(m.group(0).lower()), m.start(), m.end())
-        for m in re.finditer(r"[A-Za-z][A-Za-z-]+", text)
-        if m.group(0).lower() not in STOPWORDS
+        for m in re.finditer(r"[A-Za-z][A-Za-z0-9+#]*(?:[/.&-][A-Za-z0-9+#]+)*", text)
+        if m.group(0).lower() not in STOPWORDS and not m.group(0)[1:].isdigit()
     ]
     pairs = []
-    for (a, start, _), (b, _, end) in pairwise(words):
-        if re.fullmatch(r"[A-Za-z -]+", text[start:end]):  # not across a comma or a full stop
+    for (a, start, gap_start), (b, gap_end, end) in pairwise(words):
+        if re.fullmatch(r"[A-Za-z \t]*", text[gap_start:gap_end]):
             pairs.append((a, b, text[start:end]) if spans else (a, b))
     return pairs
 
