@@ -162,3 +162,19 @@ def test_one_jd_word_beside_a_source_word_is_copied_but_a_word_of_the_same_famil
         "Verified medication orders, including chemotherapy order verification, for 4 units"
     )
     assert offenses("Verified medication orders and took digital radiographs for four units") == []
+
+
+def test_a_line_that_says_three_new_things_is_a_claim_a_synonym_is_not() -> None:
+    # writer@v3's few-shot example ("by adding a peer review step") leaked into two v6 outputs on
+    # golden:core, and the scorer passed both.
+    leaked = _nurse(
+        bullets={2: "Precepted new graduate nurses on night shifts by adding a quality audit checklist"}
+    )
+    assert any(k == "claim" and "adding a quality audit checklist" in s for k, s in _offenses(leaked))
+    reworded = _nurse(bullets={2: "Coached newly graduated nurses through their night shifts"})
+    assert _offenses(reworded) == []
+    assert (
+        spell_like_source("Rolled out multi-factor authentication (MFA)", "Rolled out MFA")
+        == "Rolled out MFA"
+    )
+    assert spell_like_source("Cut error (mean absolute percentage error, MAPE)", "MAPE") == "Cut error (MAPE)"

@@ -187,6 +187,21 @@ def test_guard_keeps_every_skill_the_line_states() -> None:
     assert aliased.accepted, aliased.reasons
 
 
+def test_guard_new_words_reverts_a_rewrite_that_changes_what_the_line_is_about() -> None:
+    original = "Cut manual reporting work by 10 hours per week by moving Excel reports into Snowflake"
+    changed = check_rewrite(
+        original, "Reduced report errors by 10 hours per week by moving Excel reports into Snowflake",
+        checks=("new_words",),
+    )  # fmt: skip
+    assert changed.reasons == ["new_words: adds error, which the original does not say"]
+    for honest in (
+        "Moved Excel reports into Snowflake, cutting manual reporting work by 10 hours per week",
+        "Reduced manual reporting work by 10 hours per week by moving Excel reports into Snowflake",
+    ):
+        verdict = check_rewrite(original, honest, checks=("new_words",))
+        assert verdict.accepted, verdict.reasons
+
+
 def test_guard_catches_jd_vocabulary_copied_into_a_line() -> None:
     jd = "We need experience with event streaming, observability and data contracts."
     verdict = check_rewrite(

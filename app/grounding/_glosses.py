@@ -15,12 +15,15 @@ from app.grounding._normalize import STOPWORDS, contains_phrase
 # "Long Form (ACR)", "long form (A.C.R.)", "(EHRs)": up to eight words before the parenthesis.
 _GLOSS_RE = re.compile(r"((?:[A-Za-z][\w'&-]*[ \t]+){0,7}[A-Za-z][\w'&-]*)[ \t]*\(((?:[A-Z]\.?){2,8})(s?)\)")
 _MAX_EXTRA_SMALL_WORDS = 3
+# The other ways round: "MAPE (mean absolute percentage error)", "(mean absolute percentage error, MAPE)".
+_ACRONYM_FIRST_RE = re.compile(r"\b((?:[A-Z]\.?){2,8})(s?)[ \t]*\(([A-Za-z][\w'& -]{2,80})\)")
+_ACRONYM_INSIDE_RE = re.compile(r"\(([A-Za-z][\w'& -]{2,80}),[ \t]*((?:[A-Z]\.?){2,8})(s?)\)")
 
 
 def _expansion(words: list[str], letters: str) -> int | None:
     """How many trailing `words` spell `letters` by their initials (small words may be skipped or
     count as a letter: "Master of Arts in Teaching" is MAT, "Associate in Occupational Studies" AOS)."""
-    for size in range(len(letters), min(len(words), len(letters) + _MAX_EXTRA_SMALL_WORDS) + 1):
+    for size in range(1, min(len(words), len(letters) + _MAX_EXTRA_SMALL_WORDS) + 1):
         window = [w.lower() for w in words[-size:]]
         if window[0] in STOPWORDS:
             continue
@@ -37,6 +40,8 @@ def _spells(words: list[str], letters: str) -> bool:
     head, rest = words[0], words[1:]
     if head.startswith(letters[0]) and _spells(rest, letters[1:]):
         return True
+    if "-" in head and _spells([*head.split("-"), *rest], letters):
+        return True  # "multi-factor authentication" is MFA
     return head in STOPWORDS and _spells(rest, letters)
 
 
@@ -64,4 +69,21 @@ def spell_like_source(text: str, source_text: str) -> str:
                 return before + form
         return match.group(0)
 
+    def inside(acronym: str, plural: str, long_form: str, whole: str) -> str | None:
+        words = long_form.split()
+        if contains_phrase(source_text, whole) or _expansion(words, acronym.replace(".", "")) != len(words):
+            return None
+        return next(
+            (f for f in (acronym + plural, acronym, long_form) if contains_phrase(source_text, f)), None
+        )
+
+    def acronym_first(match: re.Match[str]) -> str:
+        return inside(match.group(1), match.group(2), match.group(3), match.group(0)) or match.group(0)
+
+    def acronym_inside(match: re.Match[str]) -> str:
+        form = inside(match.group(2), match.group(3), match.group(1), match.group(0))
+        return f"({form})" if form else match.group(0)
+
+    text = _ACRONYM_FIRST_RE.sub(acronym_first, text)
+    text = _ACRONYM_INSIDE_RE.sub(acronym_inside, text)
     return _GLOSS_RE.sub(rewrite, text)

@@ -38,6 +38,7 @@ ALL_CHECKS = (
     "keeps_terms",
     "keeps_numbers",
     "keeps_skills",
+    "new_words",
 )
 
 # Verbs and words that raise seniority, scope or credit: a rewrite may keep them, never add them.
@@ -68,6 +69,14 @@ GENERIC_VERBS = _stems(
     implement used use using worked work helped help made make supported support handled handle
     achieved achieve raised raise lowered lower boosted boost streamlined streamline shipped ship by
     for with to across through while resulting result"""
+)
+
+# What `new_words` lets a rewrite add besides GENERIC_VERBS: plain verbs that restate how work was
+# done, never what it was about. Any other new word (a noun such as "errors" in "Reduced report
+# errors by 10 hours" for "Cut manual reporting work by 10 hours") changes what the line claims.
+PLAIN_VERBS = _stems(
+    """conducted conduct performed perform completed complete provided provide maintained maintain
+    prepared prepare produced produce processed process generated generate"""
 )
 
 
@@ -147,6 +156,11 @@ def check_rewrite(
         novel = [w for w in new_words if w not in orig_set and w not in GENERIC_VERBS]
         if len(novel) / len(new_words) > max_novelty:
             reasons.append(f"novelty: {len(novel)} of {len(new_words)} content words are new")
+    if "new_words" in checks:
+        worded = content_words(without_quantities(rewrite))  # "two million": the numbers check's
+        added = sorted({w for w in worded if w not in orig_set} - GENERIC_VERBS - PLAIN_VERBS)
+        if added:
+            reasons.append(f"new_words: adds {', '.join(added[:5])}, which the original does not say")
     if "length" in checks and orig_words:
         ratio = len(rewrite.split()) / max(1, len(original.split()))
         if not length_bounds[0] <= ratio <= length_bounds[1]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from itertools import pairwise
 from typing import Any
 
 from app.grounding._dates import MONTHS, PRESENT, PartialDate, find_dates
@@ -20,12 +19,13 @@ from app.grounding._degrees import Degree, degree_grounded, find_degrees
 from app.grounding._glosses import spell_like_source
 from app.grounding._match import mentions
 from app.grounding._normalize import STOPWORDS, contains_phrase, content_words, normalize_text, stem
-from app.grounding._numbers import TENS, UNITS, Quantity, find_quantities, without_quantities
+from app.grounding._numbers import Quantity, find_quantities, without_quantities
 from app.grounding._skills import SkillLexicon
 from app.grounding._variants import acronym_in
-from app.pipeline._guard import CLAIM_STEMS, GENERIC_VERBS, LEADERSHIP_STEMS
+from app.pipeline._guard import CLAIM_STEMS, LEADERSHIP_STEMS
 from evals.scorers._base import Offense, Sample, Score, ratio, scorer
 from evals.scorers._fabrication_fields import free_text, structured_offenses
+from evals.scorers._fabrication_words import copied_from_jd, new_content, stems_and_parts
 
 CERT_RE = re.compile(
     r"\b(?:certified|certification|certificate|licensed|license)\b[^.;,]{0,40}", re.IGNORECASE
@@ -55,26 +55,10 @@ class _Source:
             quantities=find_quantities(text),
             dates=find_dates(text),
             skills={m.canonical for m in lexicon.find(text)},
-            stems=_stems_and_parts(text),
+            stems=stems_and_parts(text),
             degrees=[m.degree for m in find_degrees(text)],
             lines=[set(content_words(t)) for _, t in free_text(sample.source)],
         )
-
-
-_ORDINALS = dict(zip(
-    "1st 2nd 3rd 4th 5th 6th 7th 8th 9th 10th".split(),
-    "first second third fourth fifth sixth seventh eighth ninth tenth".split(),
-    strict=True,
-))  # fmt: skip
-
-
-def _stems_and_parts(text: str) -> set[str]:
-    """Content stems, with each part of a hyphenated word too ("ACLS-certified" says certified),
-    and an ordinal in both spellings ("1st Place" says first)."""
-    words = set(content_words(text))
-    words |= {stem(part) for w in words if "-" in w for part in w.split("-") if part}
-    words |= {stem(_ORDINALS[w]) for w in words if w in _ORDINALS}
-    return words | {w for w, word in _ORDINALS.items() if stem(word) in words}
 
 
 def _metrics(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str, str, str]]:
@@ -169,7 +153,11 @@ def _entities(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str,
     ]
 
 
-TEXT_CHECKS = (_metrics, _dates, _skills, _credentials, _claims, _entities)
+def _new_content(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str, str, str]]:
+    return new_content(text, src.stems, lexicon)
+
+
+TEXT_CHECKS = (_metrics, _dates, _skills, _credentials, _claims, _entities, _new_content)
 
 
 def _in_text(sample: Sample, lexicon: SkillLexicon) -> list[Offense]:
@@ -206,46 +194,7 @@ def _traps(sample: Sample) -> list[Offense]:
             offenses.append(
                 Offense("skill", _find_span(line, trap), f"trap requirement {trap!r} claimed", "")
             )
-    return offenses + _copied_from_jd(sample)
-
-
-def _copied_from_jd(sample: Sample) -> list[Offense]:
-    """Two consecutive words the JD uses and the source never does ("shotgun metagenomic data"
-    in a bullet about "16S rRNA amplicon data"): a requirement claimed in the JD's own words, which
-    no skills lexicon has to know."""
-    jd_pairs = set(_word_pairs(sample.case.job_description))
-    source_pairs = set(_word_pairs(sample.grounding_text))
-    source_words = _stems_and_parts(sample.grounding_text)
-    offenses = []
-    for path, text in free_text(sample.output):
-        for first, second, span in _word_pairs(text, spans=True):
-            new = {w for w in (first, second) if not _known_word(w, source_words)}
-            if new and (first, second) in jd_pairs and (first, second) not in source_pairs:
-                offenses.append(Offense("skill", span, "the JD's words, which the source never uses", path))
-    return offenses
-
-
-def _known_word(word: str, source_words: set[str]) -> bool:
-    """In the source, in another form of the same family ("radiographs" for "radiography"), a
-    number word, or a verb any rewrite may use."""
-    if word in source_words or word in GENERIC_VERBS or word in UNITS or word in TENS:
-        return True
-    return len(word) >= 7 and any(w[:7] == word[:7] for w in source_words if len(w) >= 7)
-
-
-def _word_pairs(text: str, spans: bool = False) -> list[Any]:
-    """Consecutive pairs of content words (stems; "CI/CD" is one word), with the text they span;
-    only small words and spaces may stand between them, never a comma or a full stop."""
-    words = [
-        (stem(m.group(0).lower()), m.start(), m.end())
-        for m in re.finditer(r"[A-Za-z][A-Za-z0-9+#]*(?:[/.&-][A-Za-z0-9+#]+)*", text)
-        if m.group(0).lower() not in STOPWORDS and not m.group(0)[1:].isdigit()
-    ]
-    pairs = []
-    for (a, start, gap_start), (b, gap_end, end) in pairwise(words):
-        if re.fullmatch(r"[A-Za-z \t]*", text[gap_start:gap_end]):
-            pairs.append((a, b, text[start:end]) if spans else (a, b))
-    return pairs
+    return offenses + copied_from_jd(sample)
 
 
 def _proper_names(text: str) -> list[tuple[int, str]]:

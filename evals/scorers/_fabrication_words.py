@@ -1,0 +1,99 @@
+"""The word-level half of `fabrication`: which words a source states (with their hyphenated parts,
+ordinals and word families), a line that says too many new things, and the JD's words copied in."""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+from typing import Any
+
+from app.grounding._degrees import find_degrees
+from app.grounding._normalize import STOPWORDS, content_words, stem
+from app.grounding._numbers import TENS, UNITS, without_quantities
+from app.grounding._skills import SkillLexicon
+from app.pipeline._guard import GENERIC_VERBS, LEADERSHIP_STEMS, PLAIN_VERBS
+from evals.scorers._base import Offense, Sample
+from evals.scorers._fabrication_fields import free_text
+
+_ORDINALS = dict(zip(
+    "1st 2nd 3rd 4th 5th 6th 7th 8th 9th 10th".split(),
+    "first second third fourth fifth sixth seventh eighth ninth tenth".split(),
+    strict=True,
+))  # fmt: skip
+
+
+def stems_and_parts(text: str) -> set[str]:
+    """Content stems, with each part of a hyphenated word too ("ACLS-certified" says certified),
+    and an ordinal in both spellings ("1st Place" says first)."""
+    words = set(content_words(text))
+    words |= {stem(part) for w in words if "-" in w for part in w.split("-") if part}
+    words |= {stem(_ORDINALS[w]) for w in words if w in _ORDINALS}
+    return words | {w for w, word in _ORDINALS.items() if stem(word) in words}
+
+
+# A line may bring a word or two of its own (a synonym, a plainer verb); this many words the
+# source never uses, in one line, state something it does not ("by adding a peer review step").
+NEW_CONTENT_WORDS = 3
+
+
+def new_content(text: str, source_words: set[str], lexicon: SkillLexicon) -> list[tuple[str, str, str]]:
+    """Words no other check owns: skills and degrees are judged as such, not counted here."""
+    owned = [(m.start, m.end) for m in lexicon.find(text)] + [(m.start, m.end) for m in find_degrees(text)]
+    unowned = text
+    for start, end in sorted(owned, reverse=True):
+        unowned = unowned[:start] + " " * (end - start) + unowned[end:]
+    words = dict.fromkeys(content_words(without_quantities(unowned)))
+    new = [
+        w
+        for w in words
+        if not known_word(w, source_words)
+        and w not in PLAIN_VERBS
+        and w not in LEADERSHIP_STEMS
+        and not w.isdigit()
+    ]
+    if len(new) < NEW_CONTENT_WORDS:
+        return []
+    spans = [
+        m for m in re.finditer(r"[A-Za-z][\w'/+#.-]*", unowned) if stem(m.group(0).lower().strip(".")) in new
+    ]
+    span = text[spans[0].start() : spans[-1].end()] if spans else text
+    return [("claim", span, f"{len(new)} words the source never uses: {', '.join(new[:6])}")]
+
+
+def copied_from_jd(sample: Sample) -> list[Offense]:
+    """Two consecutive words the JD uses and the source never does ("shotgun metagenomic data"
+    in a bullet about "16S rRNA amplicon data"): a requirement claimed in the JD's own words, which
+    no skills lexicon has to know."""
+    jd_pairs = set(word_pairs(sample.case.job_description))
+    source_pairs = set(word_pairs(sample.grounding_text))
+    source_words = stems_and_parts(sample.grounding_text)
+    offenses = []
+    for path, text in free_text(sample.output):
+        for first, second, span in word_pairs(text, spans=True):
+            new = {w for w in (first, second) if not known_word(w, source_words)}
+            if new and (first, second) in jd_pairs and (first, second) not in source_pairs:
+                offenses.append(Offense("skill", span, "the JD's words, which the source never uses", path))
+    return offenses
+
+
+def known_word(word: str, source_words: set[str]) -> bool:
+    """In the source, in another form of the same family ("radiographs" for "radiography"), a
+    number word, or a verb any rewrite may use."""
+    if word in source_words or word in GENERIC_VERBS or word in UNITS or word in TENS:
+        return True
+    return len(word) >= 7 and any(w[:7] == word[:7] for w in source_words if len(w) >= 7)
+
+
+def word_pairs(text: str, spans: bool = False) -> list[Any]:
+    """Consecutive pairs of content words (stems; "CI/CD" is one word), with the text they span;
+    only small words and spaces may stand between them, never a comma or a full stop."""
+    words = [
+        (stem(m.group(0).lower()), m.start(), m.end())
+        for m in re.finditer(r"[A-Za-z][A-Za-z0-9+#]*(?:[/.&-][A-Za-z0-9+#]+)*", text)
+        if m.group(0).lower() not in STOPWORDS and not m.group(0)[1:].isdigit()
+    ]
+    pairs = []
+    for (a, start, gap_start), (b, gap_end, end) in pairwise(words):
+        if re.fullmatch(r"[A-Za-z \t]*", text[gap_start:gap_end]):
+            pairs.append((a, b, text[start:end]) if spans else (a, b))
+    return pairs
