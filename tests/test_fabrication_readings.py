@@ -178,3 +178,12 @@ def test_a_line_that_says_three_new_things_is_a_claim_a_synonym_is_not() -> None
         == "Rolled out MFA"
     )
     assert spell_like_source("Cut error (mean absolute percentage error, MAPE)", "MAPE") == "Cut error (MAPE)"
+
+
+def test_a_number_the_source_states_of_something_else_is_not_grounded() -> None:
+    moved = _nurse(bullets={2: "Precepted 32 new graduate nurses on night shifts"})  # 32 is the unit's beds
+    assert ("metric", "32") in _offenses(moved)
+    merged = _nurse(
+        bullets={1: "Charted in Epic EHR for a 32-bed unit; led its barcode move in three months"}
+    )
+    assert _offenses(merged) == []  # a merged line keeps each number with its own words

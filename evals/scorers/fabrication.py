@@ -45,6 +45,7 @@ class _Source:
     stems: set[str]
     degrees: list[Degree]
     lines: list[set[str]]
+    line_quantities: list[list[Quantity]]
 
     @classmethod
     def of(cls, sample: Sample, lexicon: SkillLexicon) -> _Source:
@@ -58,15 +59,31 @@ class _Source:
             stems=stems_and_parts(text),
             degrees=[m.degree for m in find_degrees(text)],
             lines=[set(content_words(t)) for _, t in free_text(sample.source)],
+            line_quantities=[find_quantities(t) for _, t in free_text(sample.source)],
         )
 
 
 def _metrics(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str, str, str]]:
-    return [
-        ("metric", _original_span(text, q.raw), "no such number in the source")
-        for q in find_quantities(text)
-        if not any(q.matches(k) for k in src.quantities) and not _is_year(q.value, src.dates)
-    ]
+    found = []
+    words = set(content_words(without_quantities(text)))
+    for q in find_quantities(text):
+        if _is_year(q.value, src.dates):
+            continue
+        if not any(q.matches(k) for k in src.quantities):
+            found.append(("metric", _original_span(text, q.raw), "no such number in the source"))
+        elif not _on_a_line_restated(q, words, src):
+            found.append(("metric", _original_span(text, q.raw), "the source states it of something else"))
+    return found
+
+
+def _on_a_line_restated(q: Quantity, words: set[str], src: _Source) -> bool:
+    """Whether a source line that states this number shares two content words with the output
+    line: "Trained 24 new hires" is not grounded by a source's "24-bed unit". A line that shares
+    two words with no source line (a new summary) is judged by the whole source."""
+    sharing = [i for i, line in enumerate(src.lines) if len(line & words) >= 2]
+    if not sharing:
+        return True
+    return any(q.matches(k) for i in sharing for k in src.line_quantities[i])
 
 
 def _dates(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str, str, str]]:
