@@ -187,3 +187,47 @@ def test_a_number_the_source_states_of_something_else_is_not_grounded() -> None:
         bullets={1: "Charted in Epic EHR for a 32-bed unit; led its barcode move in three months"}
     )
     assert _offenses(merged) == []  # a merged line keeps each number with its own words
+
+
+def test_words_that_spell_a_source_acronym_are_that_acronym_in_free_text_only() -> None:
+    from app.grounding._glosses import contract_expansions
+
+    source = "Partnered with the CRO; migrated EC2 VMs; reports to a PE-backed board; Baltimore, MD"
+    assert contract_expansions("Partnered with the Chief Revenue Officer", source) == "Partnered with the CRO"
+    assert contract_expansions("from EC2 virtual machines", source) == "from EC2 VMs"
+    assert contract_expansions("a private equity-backed board", source) == "a PE-backed board"
+    # A place is not an acronym, and two letters never contract words the source itself uses.
+    assert contract_expansions("Movement Desensitization", source) == "Movement Desensitization"
+    assert (
+        contract_expansions("building code analysis", "building code analysis; CA")
+        == "building code analysis"
+    )
+
+
+def test_a_title_that_is_part_of_another_roles_title_is_not_this_roles() -> None:
+    source = copy.deepcopy(NURSE)
+    source["work"].append({"name": "Maple Clinic", "position": "Staff Nurse", "startDate": "2016-01"})
+    source["work"][0]["position"] = "Senior Charge Nurse"
+    swapped = copy.deepcopy(source)
+    swapped["work"][1]["position"] = "Charge Nurse"  # inside the other role's title, not this one's
+    assert ("title", "Charge Nurse") in _offenses(swapped, source)
+    assert _offenses(copy.deepcopy(source), source) == []
+
+
+def test_a_number_does_not_take_the_next_line_s_letters_as_its_scale() -> None:
+    from app.grounding._numbers import find_quantities
+
+    assert [q.value for q in find_quantities("from 5 days to 3 M.S. Mechanical")] == [5.0, 3.0]
+    assert [q.value for q in find_quantities("a $3M budget")] == [3_000_000.0]
+
+
+def test_two_months_of_one_year_and_a_short_form_read_as_written() -> None:
+    from app.grounding._dates import parse_range
+
+    start, end = parse_range("May–Aug 2023") or (None, None)
+    assert (start.year, start.month, end.year, end.month) == (2023, 5, 2023, 8)  # type: ignore[union-attr]
+    listed = copy.deepcopy(NURSE)
+    listed["skills"] = [{"name": "Skills", "keywords": ["org design"]}]
+    restated = copy.deepcopy(listed)
+    restated["skills"][0]["keywords"] = ["organizational design"]
+    assert _offenses(restated, listed) == []

@@ -177,15 +177,26 @@ def _valid(year: int, month: int | None = None, day: int | None = None) -> Parti
 _SHORT_RANGE_RE = re.compile(r"(?<![\d/.\-–—])((19|20)(\d{2}))\s*([–—])\s*(\d{2})(?![\d/.\-–—])")
 
 
+_MONTHS_ONE_YEAR_RE = re.compile(
+    rf"(?<![\w.])({_MONTH_ALT})\.?(\s*(?:[–—-]|to)\s*)({_MONTH_ALT})\.?\s+((?:19|20)\d{{2}})(?!\d)",
+    re.IGNORECASE,
+)
+
+
 def expand_year_ranges(text: str) -> str:
     """ "2010–11" (an en or em dash) -> "2010–2011": a range of years, not November 2010. An ISO
-    month is written with a hyphen ("2010-11"), which is left alone."""
+    month is written with a hyphen ("2010-11"), which is left alone. "May–Aug 2023" -> "May 2023–Aug
+    2023": two months of one year."""
 
     def full(m: re.Match[str]) -> str:
         start, end = int(m.group(1)), int(m.group(2)) * 100 + int(m.group(5))
         end += 100 if end <= start else 0
         return f"{m.group(1)}{m.group(4)}{end}" if end - start <= 20 else m.group(0)
 
+    def months(m: re.Match[str]) -> str:
+        return f"{m.group(1)} {m.group(4)}{m.group(2)}{m.group(3)} {m.group(4)}"
+
+    text = _MONTHS_ONE_YEAR_RE.sub(months, text)
     return _SHORT_RANGE_RE.sub(full, text) if "–" in text or "—" in text else text
 
 

@@ -8,6 +8,7 @@ left as written and judged as usual.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from app.grounding._normalize import STOPWORDS, contains_phrase
@@ -32,17 +33,20 @@ def _expansion(words: list[str], letters: str) -> int | None:
     return None
 
 
-def _spells(words: list[str], letters: str) -> bool:
+def _spells(words: list[str], letters: str, small_letters: bool = True) -> bool:
+    """Whether `words` spell `letters` by their initials; small words may be skipped, and count as
+    a letter only when `small_letters` ("Master of Arts in Teaching" is MAT either way)."""
     if not letters:
         return all(w in STOPWORDS for w in words)
     if not words:
         return False
     head, rest = words[0], words[1:]
-    if head.startswith(letters[0]) and _spells(rest, letters[1:]):
+    as_letter = small_letters or head not in STOPWORDS
+    if as_letter and head.startswith(letters[0]) and _spells(rest, letters[1:], small_letters):
         return True
-    if "-" in head and _spells([*head.split("-"), *rest], letters):
+    if "-" in head and _spells([*head.split("-"), *rest], letters, small_letters):
         return True  # "multi-factor authentication" is MFA
-    return head in STOPWORDS and _spells(rest, letters)
+    return head in STOPWORDS and _spells(rest, letters, small_letters)
 
 
 def expansion_before(text: str, acronym: str) -> str | None:
@@ -87,3 +91,59 @@ def spell_like_source(text: str, source_text: str) -> str:
     text = _ACRONYM_FIRST_RE.sub(acronym_first, text)
     text = _ACRONYM_INSIDE_RE.sub(acronym_inside, text)
     return _GLOSS_RE.sub(rewrite, text)
+
+
+_SOURCE_ACRONYM_RE = re.compile(r"(?<![\w/&-])([A-Z][A-Z]{1,5})(s?)(?![\w/&+])")
+_WORD_RE = re.compile(r"[A-Za-z][A-Za-z']*")
+
+
+def contract_expansions(text: str, source_text: str) -> str:
+    """Words that spell out an acronym the source uses, with no gloss beside them ("Chief Revenue
+    Officer" for the source's CRO, "virtual machines" for its VMs), written as the acronym. For
+    free text only: a name ("Palmetto Auto Insurance Co.") is compared as written."""
+    places = set(re.findall(r"[A-Z][a-z]+,\s*([A-Z]{2})\b", source_text))  # "Baltimore, MD" is a place
+    acronyms = {m.group(1) for m in _SOURCE_ACRONYM_RE.finditer(source_text)} - places
+    source_words = {w.lower() for w in _WORD_RE.findall(source_text)}
+    for acronym in sorted(acronyms, key=len, reverse=True):
+        text = _contract(text, acronym, source_words)
+    return text
+
+
+def _contract(text: str, acronym: str, source_words: set[str]) -> str:
+    """Only words the source does not use need the acronym to ground them: a two-letter acronym
+    contracts only words that are all new ("private equity" for PE, never the source's own "code
+    analysis" for CA), a longer one words of which some are new."""
+    words = list(_WORD_RE.finditer(text))
+    letters = acronym.lower()
+    out, last, i = [], 0, 0
+    while i < len(words):
+        size = _spelled_at(words, i, letters, text)
+        new = [w.group(0).lower() not in source_words for w in words[i : i + size]]
+        if size and (all(new) if len(letters) == 2 else any(new)):
+            first, final = words[i], words[i + size - 1]
+            ending = final.group(0).lower()
+            plural = "s" if ending.endswith("s") and not ending.endswith("ss") and len(letters) <= 3 else ""
+            out += [text[last : first.start()], acronym + plural]
+            last, i = final.end(), i + size
+        else:
+            i += 1
+    return "".join([*out, text[last:]])
+
+
+def _spelled_at(words: list[re.Match[str]], i: int, letters: str, text: str) -> int:
+    """How many words from `i` spell `letters` (small words between may be skipped), joined only
+    by spaces or hyphens; 0 if they do not. Two letters need two words of three letters or more."""
+    for size in range(len(letters), len(letters) + _MAX_EXTRA_SMALL_WORDS + 1):
+        window = words[i : i + size]
+        if len(window) < size:
+            return 0
+        lower = [w.group(0).lower() for w in window]
+        gaps = [text[a.end() : b.start()] for a, b in itertools.pairwise(window)]
+        if lower[0] in STOPWORDS or lower[-1] in STOPWORDS or any(g.strip(" -\u2013") for g in gaps):
+            continue
+        if len(letters) == 2 and (size != 2 or min(len(w) for w in lower) < 3):
+            continue
+        hyphenated = all(g == "-" for g in gaps)  # "design-for-manufacturing" is DFM
+        if _spells(lower, letters, small_letters=hyphenated):
+            return size
+    return 0

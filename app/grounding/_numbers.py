@@ -58,7 +58,7 @@ _WORD = "|".join(sorted([*UNITS, *TENS, "dozen"], key=len, reverse=True))
 _SCALE = r"(?:hundred|thousand|million|billion|k|mm|m|bn|b)"
 QUANTITY_RE = re.compile(
     rf"(?:(?P<cur>[$€£¥])\s?)?(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-    rf"(?:\s?(?P<scale>{_SCALE})(?![a-z]))?\s?(?P<pct>%|percent\b|per cent\b)?(?P<mult>x\b)?"
+    rf"(?:\s?(?P<scale>{_SCALE})(?![a-z]|\.[a-z]))?\s?(?P<pct>%|percent\b|per cent\b)?(?P<mult>x\b)?"
     rf"|(?<![a-z])(?P<word>(?:{'|'.join(TENS)})[- ](?:{'|'.join(UNITS)})|{_WORD})(?![a-z])(?:\s(?P<wscale>hundred|thousand|million|billion))?"
     rf"(?:\s(?P<wpct>percent|per cent))?",
     re.IGNORECASE,

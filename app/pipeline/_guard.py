@@ -56,8 +56,10 @@ CLAIM_STEMS = _stems(
 LEADERSHIP_STEMS = _stems(
     """led lead leading headed head heading managed manage managing ran run running supervised
     supervise supervising directed direct directing oversaw oversee overseeing owned owning
-    coordinated coordinate chaired chair"""
+    coordinated coordinate chaired chair handled handle facilitated facilitate"""
 )
+# Ways to say something was the best of its kind: one may restate another ("top" for "best").
+SUPERLATIVE_STEMS = _stems("best top highest strongest leading first")
 _PREAMBLE_RE = re.compile(
     r"^\s*(?:sure[,!.]?|here(?:'s| is)[^:]*:|rewritten(?: line| bullet)?:|new line:|answer:|output:|bullet:|"
     r"line:|rewrite:)\s*",

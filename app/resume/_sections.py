@@ -107,7 +107,7 @@ _ALIASES = {  # heading (lower case) -> section; "|" separates aliases
         "zertifikate|zertifizierungen"
     ),
     "awards": (
-        "awards|honors|honours|honors and awards|awards and honors|achievements|recognition|"
+        "awards|honors|honours|honors and awards|awards and honors|recognition|"
         "distinctions|prix|premios|reconocimientos|auszeichnungen"
     ),
     "languages": (
@@ -128,6 +128,8 @@ _ALIASES = {  # heading (lower case) -> section; "|" separates aliases
     ),
     # Recognised as headings, kept verbatim in "x-sections".
     "x": (
+        "achievements|selected achievements|key achievements|accomplishments|key accomplishments|"
+        "selected accomplishments|key results|results|career highlights|highlights|"
         "references|activities|extracurricular activities|leadership|affiliations|"
         "professional affiliations|memberships|professional memberships|patents|talks|"
         "presentations|conferences|speaking|training|courses|coursework|additional information|"
@@ -142,7 +144,7 @@ _FALLBACK: list[tuple[str, str]] = re.findall(  # (section, stem), in order, for
     "work=experiencia education=education skills=skill skills=competenc skills=compétence "
     "certificates=certif certificates=licens awards=award awards=honor awards=honour "
     "publications=publication interests=interest interests=hobb summary=summary summary=profile "
-    "summary=objective",
+    "summary=objective x=accomplishment x=achievement x=highlight x=presentation x=speaking",
 )
 _SKILL_LABELS = {"skills", "languages"}
 _LIST_SECTIONS = {

@@ -35,6 +35,7 @@ STRUCTURED = [
 # as dates), and the structured fields STRUCTURED compares entry by entry.
 _NOT_FREE_TEXT = {"url", "email", "phone", "image", "username", "network", "startDate", "endDate", "date"}
 _STRUCTURED_KEYS = {(section, key) for section, key, _ in STRUCTURED}
+_HEADINGS = {("x-sections", "title"), ("skills", "name")}
 _CONTACT_KEYS = {"name", "email", "phone", "url", "image", "location", "profiles"}
 # Entries are matched to the source's by their name, so a reordered list is not a swap.
 _IDENTITY = {
@@ -53,7 +54,8 @@ def free_text(resume: dict[str, Any]) -> list[tuple[str, str]]:
             continue
         contact = keys[0] == "basics" and len(keys) > 1 and keys[1] in _CONTACT_KEYS
         structured = len(keys) == 2 and (keys[0], keys[1]) in _STRUCTURED_KEYS
-        if contact or structured or keys[0] in ("meta", "$schema"):
+        heading = len(keys) == 2 and (keys[0], keys[1]) in _HEADINGS  # "Key Results" claims nothing
+        if contact or structured or heading or keys[0] in ("meta", "$schema"):
             continue
         out.append((".".join(str(p) for p in path), text))
     return out
@@ -85,8 +87,13 @@ def _field_problem(kind: str, value: str, slot: Any, src_values: set[str], src_t
         and same_name(value, str(slot))
     ):
         return None  # "Sr. Account Executive" for "Senior Account Executive", "Teaching (MAT)"
+    if slot is not None and (_abbreviates(value, str(slot)) or _abbreviates(str(slot), value)):
+        return None
     if norm in src_values:
         return f"was {slot!r}: this belongs to another entry" if slot is not None else None
+    if slot is not None and any(contains_phrase(v, norm) for v in src_values - {normalize_text(str(slot))}):
+        # "Event Manager" for "Event Coordinator", because another role was "Senior Event Manager"
+        return f"was {slot!r}: this is part of another entry's"
     return None if contains_phrase(src_text, value) else "the source states no such value"
 
 
@@ -99,7 +106,31 @@ def _source_entry(
         named = [e for e in src_entries if same_name(str(e.get(identity) or ""), str(entry[identity]))]
         if len(named) == 1:
             return named[0]
+    if section == "certificates":
+        restated = [e for e in src_entries if _restates_entry(entry, e)]
+        if len(restated) == 1:
+            return restated[0]
     return src_entries[index] if index < len(src_entries) else None
+
+
+def _entry_text(entry: dict[str, Any]) -> str:
+    return ", ".join(str(entry[k]) for k in ("name", "issuer") if entry.get(k))
+
+
+def _restates_entry(entry: dict[str, Any], source: dict[str, Any]) -> bool:
+    """A certificate written out in full still names the source's own words for it."""
+    name = str(source.get("name") or "")
+    return bool(name) and contains_phrase(_entry_text(entry), name)
+
+
+def _abbreviates(long: str, short: str) -> bool:
+    """ "American Board of Physical Therapy Specialties" for the source's "ABPTS", or back."""
+    from app.grounding._glosses import expansion_before
+
+    letters = short.replace(".", "")
+    if not (2 <= len(letters) <= 8 and letters.isalpha() and letters.isupper()):
+        return False
+    return normalize_text(expansion_before(long, letters) or "") == normalize_text(long)
 
 
 def _same_degrees(value: str, slot: str) -> bool:
@@ -117,6 +148,8 @@ def structured_offenses(sample: Sample) -> list[Offense]:
             if not value:
                 continue
             matched = _source_entry(section, entry, i, src_entries)
+            if section == "certificates" and matched is not None and _restates_entry(entry, matched):
+                continue  # "LEED Accredited Professional, Building Design + Construction (LEED AP BD+C)"
             slot = matched.get(key) if matched is not None else None
             problem = _field_problem(kind, str(value), slot, src_values, sample.grounding_text)
             if problem:

@@ -8,8 +8,9 @@ from itertools import pairwise
 from typing import Any
 
 from app.grounding._degrees import find_degrees
+from app.grounding._glosses import contract_expansions
 from app.grounding._normalize import STOPWORDS, content_words, stem
-from app.grounding._numbers import TENS, UNITS, without_quantities
+from app.grounding._numbers import SCALES, TENS, UNITS
 from app.grounding._skills import SkillLexicon
 from app.pipeline._guard import GENERIC_VERBS, LEADERSHIP_STEMS, PLAIN_VERBS
 from evals.scorers._base import Offense, Sample
@@ -22,11 +23,22 @@ _ORDINALS = dict(zip(
 ))  # fmt: skip
 
 
+# Short forms of words, as resumes write them: the source's "org design" says organizational design.
+_SHORT_FORMS = {
+    "org": "organization organizational", "mgmt": "management", "ops": "operations",
+    "dept": "department", "govt": "government", "intl": "international", "info": "information",
+    "tech": "technology technical", "dev": "development", "mktg": "marketing",
+    "acct": "account accounting", "mfg": "manufacturing", "admin": "administration administrative",
+    "comms": "communications", "yr": "year", "yrs": "years",
+}  # fmt: skip
+
+
 def stems_and_parts(text: str) -> set[str]:
     """Content stems, with each part of a hyphenated word too ("ACLS-certified" says certified),
-    and an ordinal in both spellings ("1st Place" says first)."""
+    an ordinal in both spellings ("1st Place" says first), and a short form's long one ("org")."""
     words = set(content_words(text))
     words |= {stem(part) for w in words if "-" in w for part in w.split("-") if part}
+    words |= {stem(long) for w in list(words) if w in _SHORT_FORMS for long in _SHORT_FORMS[w].split()}
     words |= {stem(_ORDINALS[w]) for w in words if w in _ORDINALS}
     return words | {w for w, word in _ORDINALS.items() if stem(word) in words}
 
@@ -36,28 +48,44 @@ def stems_and_parts(text: str) -> set[str]:
 NEW_CONTENT_WORDS = 3
 
 
+# "daily" restates "per day", as "five" restates "5".
+_FREQUENCIES = frozenset(
+    stem(w) for w in "daily weekly monthly yearly annually quarterly hourly nightly".split()
+)
+
+
 def new_content(text: str, source_words: set[str], lexicon: SkillLexicon) -> list[tuple[str, str, str]]:
-    """Words no other check owns: skills and degrees are judged as such, not counted here."""
+    """Three or more words the source never uses, two of them side by side (small words between
+    allowed): a new phrase, not synonyms scattered through a reworded line. Skills and degrees are
+    judged as such and not counted here."""
     owned = [(m.start, m.end) for m in lexicon.find(text)] + [(m.start, m.end) for m in find_degrees(text)]
     unowned = text
     for start, end in sorted(owned, reverse=True):
         unowned = unowned[:start] + " " * (end - start) + unowned[end:]
-    words = dict.fromkeys(content_words(without_quantities(unowned)))
-    new = [
-        w
-        for w in words
-        if not known_word(w, source_words)
-        and w not in PLAIN_VERBS
-        and w not in LEADERSHIP_STEMS
-        and not w.isdigit()
+    words = [
+        (stem(m.group(0).lower().strip(".")), m)
+        for m in re.finditer(r"(?<![\w.$])[A-Za-z][\w'/+#.-]*", unowned)
+        if m.group(0).lower().strip(".") not in STOPWORDS
     ]
-    if len(new) < NEW_CONTENT_WORDS:
+    is_new = [_is_new(w, source_words) for w, _ in words]
+    new = list(dict.fromkeys(w for (w, _), fresh in zip(words, is_new, strict=True) if fresh))
+    side_by_side = any(a and b for a, b in pairwise(is_new))
+    if len(new) < NEW_CONTENT_WORDS or not side_by_side:
         return []
-    spans = [
-        m for m in re.finditer(r"[A-Za-z][\w'/+#.-]*", unowned) if stem(m.group(0).lower().strip(".")) in new
-    ]
-    span = text[spans[0].start() : spans[-1].end()] if spans else text
+    spans = [m for (_, m), fresh in zip(words, is_new, strict=True) if fresh]
+    span = text[spans[0].start() : spans[-1].end()]
     return [("claim", span, f"{len(new)} words the source never uses: {', '.join(new[:6])}")]
+
+
+def _is_new(word: str, source_words: set[str]) -> bool:
+    return not (
+        known_word(word, source_words)
+        or word in PLAIN_VERBS
+        or word in LEADERSHIP_STEMS
+        or word in _FREQUENCIES
+        or word in SCALES
+        or len(word) < 2
+    )
 
 
 def copied_from_jd(sample: Sample) -> list[Offense]:
@@ -68,7 +96,8 @@ def copied_from_jd(sample: Sample) -> list[Offense]:
     source_pairs = set(word_pairs(sample.grounding_text))
     source_words = stems_and_parts(sample.grounding_text)
     offenses = []
-    for path, text in free_text(sample.output):
+    for path, written in free_text(sample.output):
+        text = contract_expansions(written, sample.grounding_text)
         for first, second, span in word_pairs(text, spans=True):
             new = {w for w in (first, second) if not known_word(w, source_words)}
             if new and (first, second) in jd_pairs and (first, second) not in source_pairs:

@@ -16,13 +16,13 @@ from typing import Any
 
 from app.grounding._dates import MONTHS, PRESENT, PartialDate, find_dates
 from app.grounding._degrees import Degree, degree_grounded, find_degrees
-from app.grounding._glosses import spell_like_source
+from app.grounding._glosses import contract_expansions, spell_like_source
 from app.grounding._match import mentions
 from app.grounding._normalize import STOPWORDS, contains_phrase, content_words, normalize_text, stem
 from app.grounding._numbers import Quantity, find_quantities, without_quantities
 from app.grounding._skills import SkillLexicon
 from app.grounding._variants import acronym_in
-from app.pipeline._guard import CLAIM_STEMS, LEADERSHIP_STEMS
+from app.pipeline._guard import CLAIM_STEMS, LEADERSHIP_STEMS, SUPERLATIVE_STEMS
 from evals.scorers._base import Offense, Sample, Score, ratio, scorer
 from evals.scorers._fabrication_fields import free_text, structured_offenses
 from evals.scorers._fabrication_words import copied_from_jd, new_content, stems_and_parts
@@ -140,8 +140,9 @@ def _credential_grounded(mention: str, src: _Source) -> bool:
 def _claims(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str, str, str]]:
     words = content_words(without_quantities(text))
     claimed = {w for w in words if w in CLAIM_STEMS} - src.stems
-    if claimed & LEADERSHIP_STEMS and _restates_leadership(set(words), src):
-        claimed -= LEADERSHIP_STEMS  # "Headed the transition" for "Led the transition"
+    for group in (LEADERSHIP_STEMS, SUPERLATIVE_STEMS):
+        if claimed & group and _restates(group, set(words), src):
+            claimed -= group  # "Headed the transition" for "Led the transition", "top" for "best"
     found = []
     for word in re.findall(r"[A-Za-z-]+", text):
         if stem(word.lower()) in claimed:  # "Spearheaded": its stem is the claim
@@ -150,11 +151,12 @@ def _claims(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str, s
     return found
 
 
-def _restates_leadership(words: set[str], src: _Source) -> bool:
-    """Whether the source line this output line restates already says the candidate led, ran or
-    supervised it: the line that shares the most content words, and at least half of them."""
-    best = max(src.lines, key=lambda line: len(line & words), default=set())
-    return len(best & words) * 2 >= len(words - LEADERSHIP_STEMS) and bool(best & LEADERSHIP_STEMS)
+def _restates(group: frozenset[str], words: set[str], src: _Source) -> bool:
+    """Whether a source line this output line restates already says it in another word of the
+    group (led, ran, supervised...): a line that shares at least a third of the output line's other
+    content words, and two or more (a merged line restates each of its sources)."""
+    others = words - group
+    return any(len(line & others) >= max(2, len(others) / 3) and bool(line & group) for line in src.lines)
 
 
 def _entities(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str, str, str]]:
@@ -180,7 +182,8 @@ TEXT_CHECKS = (_metrics, _dates, _skills, _credentials, _claims, _entities, _new
 def _in_text(sample: Sample, lexicon: SkillLexicon) -> list[Offense]:
     src = _Source.of(sample, lexicon)
     offenses = []
-    for path, text in free_text(sample.output):
+    for path, written in free_text(sample.output):
+        text = contract_expansions(written, src.text)  # "virtual machines" for the source's VMs
         checks = (*TEXT_CHECKS, _unknown_skill) if ".keywords." in path else TEXT_CHECKS
         for check in checks:
             offenses += [
