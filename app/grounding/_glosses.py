@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import lru_cache
 
 from app.grounding._normalize import STOPWORDS, contains_phrase
 
@@ -101,22 +102,36 @@ def contract_expansions(text: str, source_text: str) -> str:
     """Words that spell out an acronym the source uses, with no gloss beside them ("Chief Revenue
     Officer" for the source's CRO, "virtual machines" for its VMs), written as the acronym. For
     free text only: a name ("Palmetto Auto Insurance Co.") is compared as written."""
-    places = set(re.findall(r"[A-Z][a-z]+,\s*([A-Z]{2})\b", source_text))  # "Baltimore, MD" is a place
-    acronyms = {m.group(1) for m in _SOURCE_ACRONYM_RE.finditer(source_text)} - places
-    source_words = {w.lower() for w in _WORD_RE.findall(source_text)}
-    for acronym in sorted(acronyms, key=len, reverse=True):
-        text = _contract(text, acronym, source_words)
+    acronyms, source_words = _source_acronyms(source_text)
+    words = list(_WORD_RE.finditer(text))
+    initials = {w.group(0)[0].lower() for w in words}
+    for acronym in acronyms:
+        if acronym[0].lower() in initials:  # most acronyms cannot start anywhere in a short line
+            contracted = _contract(text, words, acronym, source_words)
+            if contracted != text:
+                text, words = contracted, list(_WORD_RE.finditer(contracted))
     return text
 
 
-def _contract(text: str, acronym: str, source_words: set[str]) -> str:
+@lru_cache(maxsize=64)
+def _source_acronyms(source_text: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The source's acronyms, longest first, and the words it uses; one source is scored line by line."""
+    places = set(re.findall(r"[A-Z][a-z]+,\s*([A-Z]{2})\b", source_text))  # "Baltimore, MD" is a place
+    acronyms = {m.group(1) for m in _SOURCE_ACRONYM_RE.finditer(source_text)} - places
+    words = frozenset(w.lower() for w in _WORD_RE.findall(source_text))
+    return tuple(sorted(acronyms, key=lambda a: (-len(a), a))), words
+
+
+def _contract(text: str, words: list[re.Match[str]], acronym: str, source_words: frozenset[str]) -> str:
     """Only words the source does not use need the acronym to ground them: a two-letter acronym
     contracts only words that are all new ("private equity" for PE, never the source's own "code
     analysis" for CA), a longer one words of which some are new."""
-    words = list(_WORD_RE.finditer(text))
     letters = acronym.lower()
     out, last, i = [], 0, 0
     while i < len(words):
+        if not words[i].group(0).lower().startswith(letters[0]):
+            i += 1
+            continue
         size = _spelled_at(words, i, letters, text)
         new = [w.group(0).lower() not in source_words for w in words[i : i + size]]
         if size and (all(new) if len(letters) == 2 else any(new)):
