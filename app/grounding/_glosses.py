@@ -3,7 +3,11 @@
 An output that spells out an acronym the source uses, or adds the acronym to a name the source
 spells out, says nothing new. `spell_like_source` rewrites each such gloss to the form the source
 uses, so the fact checks compare like with like; a gloss the source grounds in neither form is
-left as written and judged as usual.
+left as written and judged as usual. `contract_expansions` does the same for words that spell a
+source acronym with no gloss at all ("Chief Revenue Officer" for CRO), in free text only.
+
+`_variants.acronym_in` answers the reverse question for the scorers (does the source spell out an
+output's acronym?) with stricter rules for small words; the two could share `_spells`.
 """
 
 from __future__ import annotations
