@@ -13,12 +13,10 @@ from evals.scorers._labels import measure_labels
 LABELS = Path(__file__).resolve().parents[1] / "golden" / "fabrications" / "labels.jsonl"
 
 
-# Faithful tailorings the scorer still flags, each a call left strict or a parse it cannot make:
-# "emergency medicine" (the JD's words) for "emergency care"; a volunteer line rewritten as
-# "Event: what was done" parses as an organisation; "American Institute of Architects (AIA
-# Minnesota)" for "AIA member, AIA Minnesota".
+# Faithful tailorings the scorer still flags, each a call left strict or a reading it cannot make:
+# "emergency medicine" (the JD's words) for "emergency care"; "American Institute of Architects
+# (AIA Minnesota)" for "AIA member, AIA Minnesota".
 KNOWN_FALSE_ALARMS = {
-    "b3-04-event-planner.faithful.md",
     "b3-06-veterinary-technician.faithful.md",
     "b3-09-architect.faithful.md",
 }

@@ -119,3 +119,12 @@ def test_an_employer_keeps_its_city_and_state_apart() -> None:
     )
     work = doc["work"][0]
     assert (work["name"], work["location"]) == ("Champlain Valley Elementary School", "South Burlington, VT")
+
+
+def test_a_one_line_role_whose_work_follows_its_dates_and_a_colon() -> None:
+    from app.resume import load_resume_source
+
+    text = "Jo Park\njo@example.com\n\n## Volunteer\nLogistics Chair, Northside Food Pantry 5K (2019 – present): coordinate permits and 60 volunteers\n"
+    role = load_resume_source(text)["volunteer"][0]
+    assert role["organization"] == "Northside Food Pantry 5K" and role["position"] == "Logistics Chair"
+    assert role["highlights"] == ["coordinate permits and 60 volunteers"]

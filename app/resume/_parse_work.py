@@ -64,9 +64,21 @@ def _mixed(frag: str) -> bool:
     )
 
 
+# "Logistics Chair, Northside 5K (2019 – present): coordinate permits and 60 volunteers": a one-line
+# role whose dates close the header and whose work follows a colon.
+_DATED_THEN_WORK_RE = re.compile(r"^(.*\(\s*[^()]*\b(?:19|20)\d{2}\b[^()]*\))\s*:\s+(\S.*)$")
+
+
+def _split_work_off(header: list[str]) -> tuple[list[str], list[str]]:
+    if header and (m := _DATED_THEN_WORK_RE.match(header[-1])):
+        return [*header[:-1], m.group(1)], [m.group(2)]
+    return header, []
+
+
 def _work(block: Block, org_key: str) -> dict[str, Any]:
-    head = parse_header(block.header)
-    position, name, extras = _assign(head, len(block.header) > 1)
+    header, done = _split_work_off(block.header)
+    head = parse_header(header)
+    position, name, extras = _assign(head, len(header) > 1)
     if not head.locations and (placed := place_tail(name)):
         name, place = placed  # "Maison Verlaine, Lyon": a city no list knows, after the employer
         head = Header(head.fragments, head.lines_of, [place], head.dates, head.urls)
@@ -77,7 +89,7 @@ def _work(block: Block, org_key: str) -> dict[str, Any]:
     put_dates(entry, head)
     entry["description"] = "; ".join(extras + head.locations[1:] + head.urls[1:] + date_note(head))
     entry["summary"] = paragraphs(block)
-    entry["highlights"] = block.bullets
+    entry["highlights"] = done + block.bullets
     return entry
 
 
