@@ -164,15 +164,32 @@ def test_one_jd_word_beside_a_source_word_is_copied_but_a_word_of_the_same_famil
     assert offenses("Verified medication orders and took digital radiographs for four units") == []
 
 
-def test_a_line_that_says_three_new_things_is_a_claim_a_synonym_is_not() -> None:
-    # writer@v3's few-shot example ("by adding a peer review step") leaked into two v6 outputs on
-    # golden:core, and the scorer passed both.
-    leaked = _nurse(
-        bullets={2: "Precepted new graduate nurses on night shifts by adding a quality audit checklist"}
+def test_narrative_fires_on_a_new_phrase_and_stays_quiet_on_a_synonym() -> None:
+    from evals.scorers.narrative import narrative
+
+    def flags(line: str) -> list[tuple[str, str]]:
+        out = _nurse(bullets={2: line})
+        case = CASE.model_copy(
+            update={"resume": NURSE, "job_description": JD, "unevidenced_requirements": []}
+        )
+        return [(o.kind, o.span) for o in narrative(Sample(case=case, source=NURSE, output=out)).offenses]
+
+    # writer@v3's few-shot example ("by adding a peer review step") leaked into golden:core outputs
+    # of v3, v5 and v6, and every fact check passed them.
+    leaked = flags("Precepted new graduate nurses on night shifts by adding a quality audit checklist")
+    assert leaked == [("narrative", "adding a quality audit checklist")]
+    assert flags("Coached newly graduated nurses through their night shifts") == []
+    # Facts are fabrication's: the same line passes it, the new phrase is narrative's alone.
+    assert (
+        _offenses(
+            _nurse(
+                bullets={
+                    2: "Precepted new graduate nurses on night shifts by adding a quality audit checklist"
+                }
+            )
+        )
+        == []
     )
-    assert any(k == "claim" and "adding a quality audit checklist" in s for k, s in _offenses(leaked))
-    reworded = _nurse(bullets={2: "Coached newly graduated nurses through their night shifts"})
-    assert _offenses(reworded) == []
     assert (
         spell_like_source("Rolled out multi-factor authentication (MFA)", "Rolled out MFA")
         == "Rolled out MFA"

@@ -73,7 +73,7 @@ def score_command(
         Path | None,
         typer.Option(
             "--labels",
-            help="Instead: measure `fabrication` on labelled outputs (JSONL, see golden/README.md).",
+            help="Instead: measure the fact scorers (fabrication, narrative) on labelled outputs; see golden/README.md.",
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
@@ -82,13 +82,13 @@ def score_command(
     from app.errors import InputError
 
     if labels is not None:
-        if resume or jd or output or case or scorers:
+        if resume or jd or output or case:
             raise InputError(
-                "--labels measures the fabrication scorer alone: give it without the other options"
+                "--labels measures the fact scorers alone: give it without --resume/--jd/--output/--case"
             )
-        from evals.scorers._labels import measure_labels, print_label_report
+        from evals.scorers._labels import FACT_SCORERS, measure_labels, print_label_report
 
-        report = measure_labels(labels)
+        report = measure_labels(labels, tuple(_split(scorers) or FACT_SCORERS))
         if as_json:
             typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
         else:

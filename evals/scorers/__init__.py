@@ -6,10 +6,10 @@ import asyncio
 import inspect
 from typing import Any
 
-from evals.scorers import fabrication, jd_coverage, length_style, structure, usage  # noqa: F401  (register)
+from evals.scorers import fabrication, jd_coverage, length_style, narrative, structure, usage  # noqa: F401
 from evals.scorers._base import SCORERS, Offense, Sample, Score, ScorerInfo, scorer
 
-DEFAULT_SCORERS = ("structure", "jd_coverage", "fabrication", "length_and_style", "usage")
+DEFAULT_SCORERS = ("structure", "jd_coverage", "fabrication", "narrative", "length_and_style", "usage")
 OPTIONAL_SCORERS = ("semantic_similarity", "ragas_faithfulness", "ragas_relevancy", "judge")
 
 

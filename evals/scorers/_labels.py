@@ -78,20 +78,26 @@ def _beside(offense: dict[str, Any], label: LabelledFabrication, lines: list[str
     return bool(got) and any(got in line and wanted in line for line in lines)
 
 
-def measure_labels(path: Path) -> dict[str, Any]:
-    """Score every labelled output with `fabrication`; agreement, recall by kind, every miss and false alarm."""
-    from evals.harness import score_files
+FACT_SCORERS = ("fabrication", "narrative")
 
+
+def measure_labels(path: Path, scorers: tuple[str, ...] = FACT_SCORERS) -> dict[str, Any]:
+    """Score every labelled output with the fact scorers; agreement, recall by kind, every miss and
+    false alarm. An output counts as flagged when any of `scorers` fails it."""
+    from evals.harness import score_files
+    from evals.scorers import resolve_names
+
+    names = resolve_names(list(scorers))
     rows, folder = read_labels(path), path.parent
     right, found, wanted = 0, Counter[str](), Counter[str]()
     misses: list[dict[str, str]] = []
     false_alarms: list[dict[str, str]] = []
     for row in rows:
-        result = score_files(folder / row.resume, folder / row.jd, folder / row.output, None, ["fabrication"])
-        score = result["scores"]["fabrication"]
-        offenses = score["offenses"]
+        result = score_files(folder / row.resume, folder / row.jd, folder / row.output, None, names)
+        scores = [result["scores"][name] for name in names]
+        offenses = [{**o, "scorer": s["name"]} for s in scores for o in s["offenses"]]
         lines = [normalize_text(x) for x in (folder / row.output).read_text(encoding="utf-8").splitlines()]
-        right += (score["passed"] is True) == row.faithful
+        right += all(s["passed"] is not False for s in scores) == row.faithful
         for label in row.fabrications:
             wanted[label.kind] += 1
             if any(_names(o, label) for o in offenses):
@@ -101,14 +107,25 @@ def measure_labels(path: Path) -> dict[str, Any]:
         for o in offenses:
             if not any(_names(o, label) or _beside(o, label, lines) for label in row.fabrications):
                 false_alarms.append(
-                    {"output": row.output, "kind": o["kind"], "span": o["span"], "why": o["detail"]}
+                    {
+                        "output": row.output,
+                        "scorer": o["scorer"],
+                        "kind": o["kind"],
+                        "span": o["span"],
+                        "why": o["detail"],
+                    }
                 )
     total = sum(wanted.values())
+    faithful = {r.output for r in rows if r.faithful}
     return {
         "labels": str(path),
+        "scorers": names,
         "outputs": len(rows),
         "classified_right": right,
-        "faithful_flagged": len({a["output"] for a in false_alarms} & {r.output for r in rows if r.faithful}),
+        "faithful_flagged": len({a["output"] for a in false_alarms} & faithful),
+        "faithful_flagged_by": {
+            name: len({a["output"] for a in false_alarms if a["scorer"] == name} & faithful) for name in names
+        },
         "faithful": sum(r.faithful for r in rows),
         "spans": total,
         "spans_found": sum(found.values()),
@@ -130,6 +147,8 @@ def print_label_report(report: dict[str, Any]) -> None:
     for kind, row in report["by_kind"].items():
         table.add_row(kind, str(row["labelled"]), str(row["found"]))
     console.print(table)
+    by = ", ".join(f"{n} {c}" for n, c in report["faithful_flagged_by"].items())
+    console.print(f"scorers: {', '.join(report['scorers'])} · faithful outputs each flags: {by}")
     console.print(
         f"outputs classified right: {report['classified_right']}/{report['outputs']} · "
         f"faithful outputs flagged: {report['faithful_flagged']}/{report['faithful']} · "

@@ -25,7 +25,7 @@ from app.grounding._variants import acronym_in
 from app.pipeline._guard import CLAIM_STEMS, LEADERSHIP_STEMS, SUPERLATIVE_STEMS
 from evals.scorers._base import Offense, Sample, Score, ratio, scorer
 from evals.scorers._fabrication_fields import free_text, structured_offenses
-from evals.scorers._fabrication_words import copied_from_jd, new_content, stems_and_parts
+from evals.scorers._fabrication_words import copied_from_jd, stems_and_parts
 
 CERT_RE = re.compile(
     r"\b(?:certified|certification|certificate|licensed|license)\b[^.;,]{0,40}", re.IGNORECASE
@@ -58,9 +58,16 @@ class _Source:
             skills={m.canonical for m in lexicon.find(text)},
             stems=stems_and_parts(text),
             degrees=[m.degree for m in find_degrees(text)],
-            lines=[set(content_words(t)) for _, t in free_text(sample.source)],
-            line_quantities=[find_quantities(t) for _, t in free_text(sample.source)],
+            lines=[set(content_words(t)) for t in _honest_lines(sample.source)],
+            line_quantities=[find_quantities(t) for t in _honest_lines(sample.source)],
         )
+
+
+def _honest_lines(source: dict[str, Any]) -> list[str]:
+    """The source's lines minus those written to steer an AI: an injected line grounds nothing."""
+    from app.grounding._injection import strip_injections
+
+    return [t for _, t in free_text(source) if strip_injections(t).strip()]
 
 
 def _metrics(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str, str, str]]:
@@ -172,11 +179,7 @@ def _entities(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str,
     ]
 
 
-def _new_content(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str, str, str]]:
-    return new_content(text, src.stems, lexicon)
-
-
-TEXT_CHECKS = (_metrics, _dates, _skills, _credentials, _claims, _entities, _new_content)
+TEXT_CHECKS = (_metrics, _dates, _skills, _credentials, _claims, _entities)
 
 
 def _in_text(sample: Sample, lexicon: SkillLexicon) -> list[Offense]:
@@ -265,13 +268,13 @@ def _dedupe(offenses: list[Offense]) -> list[Offense]:
     return out
 
 
-def _spelled_like_source(value: Any, source_text: str) -> Any:
+def spelled_like_source(value: Any, source_text: str) -> Any:
     if isinstance(value, str):
         return spell_like_source(value, source_text)
     if isinstance(value, list):
-        return [_spelled_like_source(v, source_text) for v in value]
+        return [spelled_like_source(v, source_text) for v in value]
     if isinstance(value, dict):
-        return {k: _spelled_like_source(v, source_text) for k, v in value.items()}
+        return {k: spelled_like_source(v, source_text) for k, v in value.items()}
     return value
 
 
@@ -279,7 +282,7 @@ def _spelled_like_source(value: Any, source_text: str) -> Any:
 def fabrication(sample: Sample) -> Score:
     """Employers, titles, dates, degrees, certifications unchanged; every number, skill and name grounded."""
     lexicon = SkillLexicon.default()
-    output = _spelled_like_source(sample.output, sample.grounding_text)
+    output = spelled_like_source(sample.output, sample.grounding_text)
     if output != sample.output:  # "Web Content Accessibility Guidelines (WCAG)" for the source's "WCAG"
         sample = replace(sample, output=output)
     offenses = _dedupe(structured_offenses(sample) + _in_text(sample, lexicon) + _traps(sample))

@@ -1,0 +1,43 @@
+"""`narrative`: does a line say something new without a new number, skill or name?
+
+A line that brings three or more words the source never uses, two of them side by side, states
+something the source does not: "…by adding a peer review step", a few-shot example copied whole
+into a rewrite. `fabrication` judges facts (employers, titles, dates, degrees, certificates,
+numbers, skills, names); this judges the story around them, and is kept apart because honest
+rewording by a skilled writer trips it far more often (golden/README.md has the figures).
+
+Words are compared after the same readings as `fabrication`: glosses, acronyms spelled out, word
+families, ordinals, short forms; skills and degrees are left to `fabrication`.
+"""
+
+from __future__ import annotations
+
+from app.grounding._glosses import contract_expansions
+from app.grounding._skills import SkillLexicon
+from evals.scorers._base import Offense, Sample, Score, ratio, scorer
+from evals.scorers._fabrication_fields import free_text
+from evals.scorers._fabrication_words import new_content, stems_and_parts
+from evals.scorers.fabrication import spelled_like_source
+
+
+@scorer("narrative")
+def narrative(sample: Sample) -> Score:
+    """Share of lines that say nothing the source does not; each new phrase as an offense."""
+    lexicon = SkillLexicon.default()
+    source_text = sample.grounding_text
+    source_words = stems_and_parts(source_text)
+    lines = free_text(spelled_like_source(sample.output, source_text))
+    offenses = [
+        Offense("narrative", span, detail, path)
+        for path, text in lines
+        if ".keywords." not in path
+        for _, span, detail in new_content(contract_expansions(text, source_text), source_words, lexicon)
+    ]
+    bad = {o.path for o in offenses}
+    value = ratio(sum(1 for path, _ in lines if path not in bad), len(lines))
+    explanation = (
+        "no line says more than the source"
+        if not offenses
+        else f"{len(offenses)} line(s) with words the source never uses"
+    )
+    return Score("narrative", value, not offenses, explanation, tuple(offenses))
