@@ -12,16 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from app.settings import get_settings
+from evals.scorers import DEFAULT_SCORERS
 
-FULL_SCORERS = (
-    "structure",
-    "jd_coverage",
-    "fabrication",
-    "length_and_style",
-    "usage",
-    "semantic_similarity",
-    "judge",
-)
+FULL_SCORERS = (*DEFAULT_SCORERS, "semantic_similarity", "judge")  # what `tailor eval` runs by default
 RAGAS_LLM = ("ragas_faithfulness", "ragas_relevancy")
 
 
