@@ -248,3 +248,14 @@ def test_two_months_of_one_year_and_a_short_form_read_as_written() -> None:
     restated = copy.deepcopy(listed)
     restated["skills"][0]["keywords"] = ["organizational design"]
     assert _offenses(restated, listed) == []
+
+
+def test_a_certificate_spelled_out_is_the_same_certificate_and_another_number_is_not() -> None:
+    source = copy.deepcopy(NURSE)
+    source["certificates"] = [{"name": "OSHA 30 Construction"}]
+    same = copy.deepcopy(source)
+    same["certificates"] = [{"name": "Occupational Safety and Health Administration 30-Hour Construction"}]
+    assert _offenses(same, source) == []
+    other = copy.deepcopy(source)
+    other["certificates"] = [{"name": "Occupational Safety and Health Administration 10-Hour Construction"}]
+    assert [k for k, _ in _offenses(other, source)] == ["certification"]

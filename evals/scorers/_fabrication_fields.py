@@ -117,10 +117,31 @@ def _entry_text(entry: dict[str, Any]) -> str:
     return ", ".join(str(entry[k]) for k in ("name", "issuer") if entry.get(k))
 
 
+# Words a certificate's name may gain or lose without naming another one ("OSHA 10-Hour" for "OSHA 10").
+_CERT_FILLER = frozenset({"hour", "certificate", "certification", "certified", "card", "credential", "license"})
+
+
 def _restates_entry(entry: dict[str, Any], source: dict[str, Any]) -> bool:
-    """A certificate written out in full still names the source's own words for it."""
+    """A certificate written out in full still names the source's own words for it, or says the
+    same words once its spelled-out acronyms are contracted ("Occupational Safety and Health
+    Administration 30-Hour" for "OSHA 30")."""
+    from app.grounding._glosses import contract_expansions
+    from app.grounding._normalize import content_words
+
     name = str(source.get("name") or "")
-    return bool(name) and contains_phrase(_entry_text(entry), name)
+    if not name:
+        return False
+    written = _entry_text(entry)
+    if contains_phrase(written, name):
+        return True
+    source_text = _entry_text(source)
+    said = _cert_words(content_words(contract_expansions(written, source_text)))
+    stated = _cert_words(content_words(source_text))
+    return bool(said) and said - _CERT_FILLER <= stated and stated - _CERT_FILLER <= said
+
+
+def _cert_words(words: list[str]) -> set[str]:
+    return {part for w in words for part in w.split("-") if part}
 
 
 def _abbreviates(long: str, short: str) -> bool:
