@@ -54,3 +54,18 @@ class ConfigError(TailorError):
 
     exit_code = 6
     http_status = 500
+
+
+class ConflictError(TailorError):
+    """A compare-and-set lost: the alias moved (or was created) since the caller read it."""
+
+    exit_code = 7
+    http_status = 409
+
+
+class PromotionRefused(TailorError):
+    """A gated alias cannot move: no passing verdict binds exactly this candidate, baseline,
+    dataset, policy and code."""
+
+    exit_code = 1
+    http_status = 409

@@ -24,7 +24,7 @@ class TailorSettings(BaseSettings):
     data_dir: Path | None = Field(default=None, description="Local state; default <home>/data.")
     registry_dir: Path | None = Field(default=None, description="Default <home>/prompt_registry.")
     datasets_dir: Path | None = Field(default=None, description="Default <home>/golden.")
-    state_url: str | None = Field(default=None, description="Alias store; default sqlite:///<data>/state.db")
+    state_url: str | None = Field(default=None, description="State store (SQLite or PostgreSQL); default sqlite:///<data>/state.db")
     tracking_uri: str | None = Field(default=None, description="MLflow; default sqlite:///<data>/mlflow.db")
     cache_enabled: bool = True
     cache_path: Path | None = None

@@ -131,7 +131,7 @@ def test_fresh_store_adopts_bootstrap_and_records_moves() -> None:
     assert (move.who, move.why, move.label) == ("alice", "try the loose writer", "v1-loose")
     again = reg.set_alias("staging", "v2-strict", "back to strict", who="bob")
     assert again.previous_hash == move.pipeline_hash
-    history = reg.store.history("staging")
+    history = reg.store.alias_history("staging")
     assert [m.who for m in history] == ["alice", "bob"]
     assert all(m.at > 0 for m in history)
 

@@ -156,7 +156,14 @@ def alias(
     target: Annotated[str, typer.Argument(help="Pipeline label, hash or another alias")],
     why: Annotated[str, typer.Option("--why", help="Reason, recorded with who and when")],
 ) -> None:
-    """Point an alias at a pipeline version (direct move; the gate will guard `production` later)."""
+    """Point an alias at a pipeline version; `production` moves only through promote and rollback."""
+    from app.errors import PromotionRefused
+
+    if name == "production":
+        raise PromotionRefused(
+            "production moves only through the gate: tailor gate, then tailor promote REF "
+            "(or tailor rollback production)"
+        )
     move = _registry().set_alias(name, target, why)
     prev = f" (was {move.previous_hash[:12]})" if move.previous_hash else ""
     typer.echo(f"{move.alias} -> {move.label} {move.pipeline_hash[:12]}{prev} by {move.who}: {move.why}")
@@ -171,7 +178,7 @@ def aliases(
 
     reg = _registry()
     current = reg.aliases()  # a fresh store adopts the bootstrap file first
-    moves = reg.store.history() if history else current
+    moves = reg.store.alias_history() if history else current
     table = Table()
     for col in ("alias", "pipeline", "hash", "who", "when (UTC)", "why"):
         table.add_column(col)

@@ -1,6 +1,6 @@
 """The prompt registry: immutable prompt versions, pipeline manifests, the lock, and aliases."""
 
-from app.registry._aliases import AliasMove, AliasStore, SQLiteAliasStore, open_alias_store
+from app.registry._aliases import AliasMove, current_actor, read_bootstrap
 from app.registry._lock import Problem, RegistryLock
 from app.registry._manifest import AgentSpec, Pipeline, pipeline_hash, resolve_manifest
 from app.registry._prompts import PromptVersion
@@ -9,15 +9,14 @@ from app.registry._registry import Registry
 __all__ = [
     "AgentSpec",
     "AliasMove",
-    "AliasStore",
     "Pipeline",
     "Problem",
     "PromptVersion",
     "Registry",
     "RegistryLock",
-    "SQLiteAliasStore",
-    "open_alias_store",
+    "current_actor",
     "pipeline_hash",
+    "read_bootstrap",
     "resolve_manifest",
 ]
 

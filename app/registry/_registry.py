@@ -5,14 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from app.errors import NotFoundError, RegistryError
-from app.registry._aliases import (
-    AliasMove,
-    AliasStore,
-    current_actor,
-    open_alias_store,
-    read_bootstrap,
-)
+from app.errors import ConflictError, NotFoundError, RegistryError
+from app.registry._aliases import current_actor, read_bootstrap
 from app.registry._lock import Problem, RegistryLock
 from app.registry._manifest import Pipeline, resolve_manifest
 from app.registry._prompts import (
@@ -21,6 +15,7 @@ from app.registry._prompts import (
     list_versions,
     load_prompt_version,
 )
+from app.state import ANY, AliasMove, StateStore, open_state
 
 
 class Registry:
@@ -32,12 +27,13 @@ class Registry:
         self.pipelines_root = root / "pipelines"
         self.lock = RegistryLock(root)
         self._state_url = state_url
-        self._store: AliasStore | None = None
+        self._store: StateStore | None = None
 
     @property
-    def store(self) -> AliasStore:
+    def store(self) -> StateStore:
+        """The shared state store (aliases, runs, verdicts, audit), opened on first use."""
         if self._store is None:
-            self._store = open_alias_store(self._state_url)
+            self._store = open_state(self._state_url)
         return self._store
 
     # -- prompts -------------------------------------------------------------------------------
@@ -121,7 +117,7 @@ class Registry:
     # -- aliases -------------------------------------------------------------------------------
     def alias(self, name: str) -> AliasMove | None:
         """The alias's current target; a fresh store adopts the bootstrap file's entry."""
-        move = self.store.get(name)
+        move = self.store.get_alias(name)
         if move is not None:
             return move
         entry = read_bootstrap(self.root).get(name)
@@ -133,30 +129,51 @@ class Registry:
                 f"bootstrap alias {name!r} names {entry['pipeline']} at {entry['hash'][:12]}, "
                 "which the registry no longer has at that hash"
             )
-        return self.store.set(
-            name,
-            pipeline_hash=pipeline.hash,
-            label=pipeline.label,
-            snapshot=pipeline.snapshot(),
-            who="bootstrap",
-            why=f"adopted from {self.root.name}/aliases.yaml",
-        )
+        try:
+            return self.store.move_alias(
+                name,
+                pipeline_hash=pipeline.hash,
+                label=pipeline.label,
+                snapshot=pipeline.snapshot(),
+                who="bootstrap",
+                why=f"adopted from {self.root.name}/aliases.yaml",
+                expected=None,
+                kind="bootstrap",
+            )
+        except ConflictError:  # another process adopted (or moved) it first: theirs stands
+            return self.store.get_alias(name)
 
-    def set_alias(self, name: str, target: str, why: str, who: str | None = None) -> AliasMove:
+    def set_alias(
+        self,
+        name: str,
+        target: str,
+        why: str,
+        who: str | None = None,
+        *,
+        expected: str | object | None = ANY,
+        kind: str = "set",
+        verdict_id: int | None = None,
+        forced: bool = False,
+    ) -> AliasMove:
+        """Point `name` at `target`; `expected` (a hash, or None for a new alias) makes it compare-and-set."""
         pipeline = self.resolve(target)
-        return self.store.set(
+        return self.store.move_alias(
             name,
             pipeline_hash=pipeline.hash,
             label=pipeline.label,
             snapshot=pipeline.snapshot(),
             who=who or current_actor(),
             why=why,
+            expected=expected,
+            kind=kind,
+            verdict_id=verdict_id,
+            forced=forced,
         )
 
     def aliases(self) -> list[AliasMove]:
         for name in read_bootstrap(self.root):
             self.alias(name)
-        return self.store.current()
+        return self.store.current_aliases()
 
     # -- integrity -----------------------------------------------------------------------------
     def check(self, contract: Callable[[Pipeline, Path], None] | None = None) -> list[Problem]:

@@ -1,0 +1,1 @@
+"""Alembic migrations of the state store (run by `app.state` on open; no alembic.ini)."""
