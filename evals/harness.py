@@ -1,7 +1,8 @@
-"""The harness as a service: `run_evaluation` (tailor eval) and `score_files` (tailor score).
+"""The harness as a service: `evaluate` (tailor eval, and the gate) and `score_files` (tailor score).
 
-The CLI parses arguments and prints; the work (resolving the pipeline and dataset, choosing
-scorers and judge, running, reporting, tracking) happens here, where tests and CI call it too.
+Nothing here prints: the CLI parses arguments and prints (app/cli/_eval_view.py); the work
+(resolving the pipeline and dataset, choosing scorers and judge, running, reporting, tracking,
+the run index) happens here, where tests, the gate and (later) the server call it too.
 """
 
 from __future__ import annotations
@@ -9,10 +10,19 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.settings import get_settings
 from evals.scorers import DEFAULT_SCORERS
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from app.registry import Pipeline
+    from evals.datasets import Dataset
+    from evals.runner import CaseRecord, EvalPlan
+
+    Progress = Callable[[CaseRecord], None]
 
 FULL_SCORERS = (*DEFAULT_SCORERS, "semantic_similarity", "judge")  # what `tailor eval` runs by default
 RAGAS_LLM = ("ragas_faithfulness", "ragas_relevancy")
@@ -30,7 +40,6 @@ class EvalRequest:
     track: bool = True
     judge_n: int = 1
     out: Path | None = None
-    show_progress: bool = True
 
 
 def _scorer_names(request: EvalRequest) -> list[str]:
@@ -42,13 +51,28 @@ def _scorer_names(request: EvalRequest) -> list[str]:
     return resolve_names(names)
 
 
-def run_evaluation(request: EvalRequest) -> tuple[dict[str, Any], Path]:
+@dataclass
+class EvalOutcome:
+    """What an evaluation left behind: its summary, results folder, run-index key and MLflow run."""
+
+    summary: dict[str, Any]
+    folder: Path
+    run_key: str
+    pipeline: Pipeline
+    dataset: Dataset
+    finished: bool  # every case of the dataset has an ok record
+    mlflow_run_id: str | None = None
+    reused: bool = False  # found finished in the run index: nothing was run
+
+
+def plan_evaluation(request: EvalRequest) -> EvalPlan:
+    """Resolve the pipeline, dataset, scorers and judge into a plan (no model call, nothing written)."""
     from app.hashing import code_hash
     from app.models import validate_model
     from app.registry import open_registry
     from app.services.tailoring import resolve_pipeline
     from evals.datasets import open_dataset
-    from evals.runner import EvalPlan, read_json, run_eval
+    from evals.runner import EvalPlan
 
     settings = get_settings()
     registry = open_registry()
@@ -68,7 +92,7 @@ def run_evaluation(request: EvalRequest) -> tuple[dict[str, Any], Path]:
         latest = CalibrationStore(settings.state).latest(judge_info["version"])
         if latest is not None:  # calibrated is not the same as trustworthy: carry the agreement too
             judge_info["kappa"] = {r.rubric: r.kappa for r in latest.rubrics}
-    plan = EvalPlan(
+    return EvalPlan(
         pipeline=pipeline,
         dataset=dataset,
         scorers=names,
@@ -79,33 +103,76 @@ def run_evaluation(request: EvalRequest) -> tuple[dict[str, Any], Path]:
         scorer_kwargs=scorer_kwargs,
         code=code_hash(settings.home),
     )
+
+
+async def evaluate(
+    request: EvalRequest,
+    *,
+    plan: EvalPlan | None = None,
+    only: set[str] | None = None,
+    on_case: Progress | None = None,
+) -> EvalOutcome:
+    """Run (or resume) an evaluation, write its report, log it to MLflow; prints nothing.
+
+    `only` limits this call to some case ids (a sequential gate runs batches); the folder, run key
+    and run-index entry stay those of the whole dataset, which is `finished` once every case is in.
+    """
+    from evals.report import write_report
+    from evals.runner import read_json, run_eval
+
+    settings = get_settings()
+    plan = plan or plan_evaluation(request)
+    plan.only = only
     tracer = None
     if request.track:
         from evals.tracking import MlflowTracer
 
-        tracer = MlflowTracer.for_pipeline(pipeline, tracking_uri=settings.tracking)
+        tracer = MlflowTracer.for_pipeline(plan.pipeline, tracking_uri=settings.tracking)
         plan.solver = _traced_solver(plan, settings, tracer)
-    folder = _run_with_progress(plan, settings, request.show_progress, run_eval)
-    from evals.report import write_report
-
+    folder = Path(await run_eval(plan, settings, progress=on_case))
     write_report(folder)
+    run_id = None
     if tracer is not None:
-        from evals.tracking import log_eval_run, mirror_prompts
-
-        tracer.flush()
-        log_eval_run(
-            folder,
-            tracking_uri=settings.tracking,
-            pipeline=pipeline,
-            registry=registry,
-            trace_ids=tracer.trace_ids,
-        )
-        aliases = {a.alias: a.pipeline_hash for a in registry.aliases() if a.pipeline_hash == pipeline.hash}
-        mirror_prompts(pipeline, registry, tracking_uri=settings.tracking, aliases=aliases)
+        run_id = _track(plan, folder, tracer)
     summary = read_json(folder / "summary.json")
-    if request.show_progress:
-        print_summary(summary, folder)
-    return summary, folder
+    outcome = EvalOutcome(
+        summary=summary,
+        folder=folder,
+        run_key=plan.config_hash(),
+        pipeline=plan.pipeline,
+        dataset=plan.dataset,
+        finished=summary.get("cases", {}).get("ok") == len(plan.dataset.cases),
+        mlflow_run_id=run_id,
+    )
+    if run_id is not None:
+        from app.state import open_state
+
+        open_state(settings.state).update_run(outcome.run_key, mlflow_run_id=run_id)
+    return outcome
+
+
+def run_evaluation(request: EvalRequest, *, on_case: Progress | None = None) -> EvalOutcome:
+    """`evaluate` for synchronous callers (the CLI)."""
+    return asyncio.run(evaluate(request, on_case=on_case))
+
+
+def _track(plan: EvalPlan, folder: Path, tracer: Any) -> str:
+    from app.registry import open_registry
+    from evals.tracking import log_eval_run, mirror_prompts
+
+    settings = get_settings()
+    registry = open_registry()
+    tracer.flush()
+    run_id = log_eval_run(
+        folder,
+        tracking_uri=settings.tracking,
+        pipeline=plan.pipeline,
+        registry=registry,
+        trace_ids=tracer.trace_ids,
+    )
+    aliases = {a.alias: a.pipeline_hash for a in registry.aliases() if a.pipeline_hash == plan.pipeline.hash}
+    mirror_prompts(plan.pipeline, registry, tracking_uri=settings.tracking, aliases=aliases)
+    return str(run_id)
 
 
 def _traced_solver(plan: Any, settings: Any, tracer: Any) -> Any:
@@ -118,95 +185,6 @@ def _traced_solver(plan: Any, settings: Any, tracer: Any) -> Any:
             return await inner(case, client)
 
     return solve
-
-
-def _run_with_progress(plan: Any, settings: Any, show: bool, run_eval: Any) -> Path:
-    if not show:
-        return Path(asyncio.run(run_eval(plan, settings)))
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.fields[last]}"),
-        transient=False,
-    ) as progress:
-        total = len(plan.dataset.cases)
-        task = progress.add_task(f"{plan.pipeline.label} on {plan.dataset.ref}", total=total, last="")
-        from evals.runner import read_records
-
-        finished = read_records(plan.run_dir(settings) / "cases.jsonl")  # read only: the runner writes
-        done = sum(1 for r in finished if r.status == "ok")
-        progress.update(task, completed=done, last=f"{done} already done" if done else "")
-
-        def advance(record: Any) -> None:
-            mark = "ok" if record.status == "ok" else f"error: {record.error}"
-            progress.update(task, advance=1, last=f"{record.case_id} {mark}"[:60])
-
-        return Path(asyncio.run(run_eval(plan, settings, progress=advance)))
-
-
-def print_summary(summary: dict[str, Any], folder: Path) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    run = summary.get("run", {})
-    table = Table(
-        title=f"{run.get('pipeline', {}).get('label')} on {run.get('dataset', {}).get('name')}:"
-        f"{run.get('dataset', {}).get('split') or 'all'}",
-        title_justify="left",
-    )
-    for col in ("metric", "mean", "pass rate", "n", "missing"):
-        table.add_column(col, justify="right" if col != "metric" else "left")
-    fmt = lambda v: "–" if v is None else f"{v:.3f}"  # noqa: E731
-    judge = run.get("judge") or {}
-    for name, m in summary.get("metrics", {}).items():
-        if name.startswith("judge_") and not judge.get("calibrated"):
-            name += " *"
-        extra = f" (lift {m['mean_lift']:+.3f})" if "mean_lift" in m else ""
-        reasons = "; ".join(f"{k} ×{v}" for k, v in m.get("missing_reasons", {}).items())
-        table.add_row(
-            name,
-            fmt(m["mean"]) + extra,
-            fmt(m["pass_rate"]),
-            str(m["n"]),
-            str(m["missing"]) + (f" ({reasons[:50]})" if reasons else ""),
-        )
-    lat, usage, cases = summary.get("latency_ms", {}), summary.get("usage", {}), summary.get("cases", {})
-    console = Console()
-    console.print(table)
-    if judge and not judge.get("calibrated"):
-        console.print("[yellow]* from an uncalibrated judge: agreement with human labels unknown[/]")
-    console.print(
-        f"cases {cases.get('ok')}/{cases.get('total')} ok · latency p50 {fmt((lat.get('p50') or 0) / 1000)}s "
-        f"p95 {fmt((lat.get('p95') or 0) / 1000)}s · tokens {usage.get('input_tokens')}+{usage.get('output_tokens')} "
-        f"· cost ${usage.get('cost_usd', 0):.4f} · model calls {usage.get('cache_misses', 0)} "
-        f"(cache hits {usage.get('cache_hits', 0)})"
-        + (f" · judge calls {int(usage['judge']['calls'])}" if usage.get("judge") else "")
-        + (f" · judge {judge.get('model')} {_calibration(judge)}" if judge else "")
-    )
-    rewrites = summary.get("rewrites")
-    if rewrites:
-        top = ", ".join(f"{check} {n}" for check, n in list(rewrites["reverted_by"].items())[:4])
-        console.print(
-            f"rewrites: {rewrites['accepted']} accepted · {rewrites['reverted']} reverted"
-            + (f" (by {top})" if top else "")
-            + f" · {rewrites['unchanged']} returned unchanged"
-        )
-    console.print(f"results: {folder}  ·  report: {folder / 'report.html'}")
-
-
-def _calibration(judge: dict[str, Any]) -> str:
-    if not judge.get("calibrated"):
-        return "[yellow]uncalibrated[/] (tailor judge calibrate)"
-    kappas = [k for k in (judge.get("kappa") or {}).values() if k is not None]
-    if not kappas:
-        return "calibrated (kappa undefined)"
-    worst = min(kappas)
-    note = "" if worst >= 0.4 else " [yellow]— weak agreement with humans: read judge scores with care[/]"
-    return f"calibrated, kappa ≥ {worst:.2f}{note}"
 
 
 # -- tailor score --------------------------------------------------------------------------------
@@ -260,16 +238,3 @@ def score_files(
         "passed": all(s.passed is not False for s in scores.values()),
         "scores": {name: s.as_dict() for name, s in scores.items()},
     }
-
-
-def print_scores(result: dict[str, Any]) -> None:
-    from rich.console import Console
-
-    console = Console()
-    console.print(f"[dim]ground truth: {result['ground_truth']}[/dim]")
-    for name, s in result["scores"].items():
-        mark = {True: "[green]pass[/]", False: "[red]FAIL[/]", None: "[dim]n/a[/]"}[s["passed"]]
-        value = "missing" if s["value"] is None else f"{s['value']:.3f}"
-        console.print(f"{mark} [bold]{name}[/] {value}  {s['explanation']}")
-        for o in s["offenses"]:
-            console.print(f"     - {o['kind']}: {o['span']!r}  {o['detail']}", markup=False, highlight=False)

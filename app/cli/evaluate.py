@@ -33,25 +33,38 @@ def eval_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Run a pipeline version over a golden dataset: score every case, write results, log to MLflow."""
-    from evals.harness import EvalRequest, run_evaluation
+    import asyncio
 
-    summary, _folder = run_evaluation(
-        EvalRequest(
-            pipeline=pipeline,
-            dataset=dataset,
-            concurrency=concurrency,
-            judge_model=judge_model,
-            scorers=_split(scorers),
-            model=model,
-            use_cache=not no_cache,
-            track=not no_track,
-            judge_n=judge_n,
-            out=out,
-            show_progress=not as_json,
-        )
+    from app.cli._eval_view import eval_progress, print_summary
+    from evals.harness import EvalRequest, evaluate, plan_evaluation
+    from evals.runner import read_records
+
+    request = EvalRequest(
+        pipeline=pipeline,
+        dataset=dataset,
+        concurrency=concurrency,
+        judge_model=judge_model,
+        scorers=_split(scorers),
+        model=model,
+        use_cache=not no_cache,
+        track=not no_track,
+        judge_n=judge_n,
+        out=out,
     )
+    plan = plan_evaluation(request)
+    from app.settings import get_settings
+
+    folder = plan.run_dir(get_settings())
+    done = sum(1 for r in read_records(folder / "cases.jsonl") if r.status == "ok")
+    label = f"{plan.pipeline.label} on {plan.dataset.ref}"
+    with eval_progress(label, len(plan.dataset.cases), done, show=not as_json) as on_case:
+        outcome = asyncio.run(evaluate(request, plan=plan, on_case=on_case))
     if as_json:
-        typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(outcome.summary, indent=2, ensure_ascii=False))
+    else:
+        print_summary(outcome.summary, outcome.folder)
+        if outcome.mlflow_run_id:
+            typer.echo(f"mlflow run: {outcome.mlflow_run_id} ({get_settings().tracking})")
 
 
 def score_command(
@@ -99,7 +112,8 @@ def score_command(
     ]
     if missing or resume is None or jd is None or output is None:
         raise InputError(f"score needs {', '.join(missing)} (or --labels FILE)")
-    from evals.harness import print_scores, score_files
+    from app.cli._eval_view import print_scores
+    from evals.harness import score_files
 
     result = score_files(resume, jd, output, case, _split(scorers))
     if as_json:

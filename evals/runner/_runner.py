@@ -44,6 +44,7 @@ class EvalPlan:
     scorer_kwargs: dict[str, Any] = field(default_factory=dict)  # model scorers' client/config
     solver: Solver | None = None  # default: the tailoring pipeline
     code: str = ""  # content hash of app/ and evals/; run_eval fills it in
+    only: set[str] | None = None  # run just these case ids this time (a sequential gate's batch)
 
     def config_hash(self) -> str:
         return sha256_json(
@@ -154,7 +155,11 @@ async def run_eval(plan: EvalPlan, settings: TailorSettings, *, progress: Progre
     folder, meta = prepare_run_dir(plan, settings)
     writer = ResultsWriter(folder)
     done = writer.finished_ids()
-    pending = [c for c in plan.dataset.cases if c.id not in done]
+    pending = [
+        c for c in plan.dataset.cases if c.id not in done and (plan.only is None or c.id in plan.only)
+    ]
+    index = _RunIndex(plan, settings, folder)
+    index.started(len(done))
     cache = ResponseCache(settings.cache_file) if plan.use_cache else None
     solver = plan.solver or tailoring_solver(plan.pipeline, settings)
     gate = asyncio.Semaphore(max(1, plan.concurrency))
@@ -186,6 +191,50 @@ async def run_eval(plan: EvalPlan, settings: TailorSettings, *, progress: Progre
         writer.close()
         if cache is not None:
             cache.close()
-    summary = summarise(read_records(writer.path), meta)
+    records = read_records(writer.path)
+    summary = summarise(records, meta)
     atomic_write_text(folder / SUMMARY_FILE, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    index.ended(records)
     return folder
+
+
+class _RunIndex:
+    """The run's entry in the state store's run index: `running` while cases are missing, `finished`
+    only once every case of the dataset has an ok record, `failed` when all ran but some errored."""
+
+    def __init__(self, plan: EvalPlan, settings: TailorSettings, folder: Path) -> None:
+        from app.state import open_state
+
+        self._store = open_state(settings.state)
+        self._plan = plan
+        self._folder = folder
+
+    def started(self, done: int) -> None:
+        from app.state import RunEntry
+
+        plan = self._plan
+        split = f":{plan.dataset.split}" if plan.dataset.split else ""
+        self._store.register_run(
+            RunEntry(
+                run_key=plan.config_hash(),
+                pipeline_hash=plan.pipeline.hash,
+                pipeline_label=plan.pipeline.label,
+                dataset_ref=f"{plan.dataset.name}{split}",
+                dataset_hash=plan.dataset.content_hash,
+                scorers=sorted(plan.scorers),
+                judge_version=(plan.judge or {}).get("version"),
+                code_hash=plan.code,
+                folder=str(self._folder),
+                status="running",
+                cases_total=len(plan.dataset.cases),
+                cases_done=done,
+                started_at=time.time(),
+            )
+        )
+
+    def ended(self, records: list[CaseRecord]) -> None:
+        wanted = {c.id for c in self._plan.dataset.cases}
+        ok = {r.case_id for r in records if r.status == "ok"} & wanted
+        seen = {r.case_id for r in records} & wanted
+        status = "finished" if ok == wanted else ("failed" if seen == wanted else "running")
+        self._store.update_run(self._plan.config_hash(), status=status, cases_done=len(ok))

@@ -54,7 +54,10 @@ def tailoring_solver(
             suggestions=[s.model_dump() for s in result.suggestions],
             usage=result.usage,
             latency_ms=result.latency_ms,
-            changes=[c.model_dump(include={"path", "status", "reasons", "terms"}) for c in result.changes],
+            changes=[
+                c.model_dump(include={"path", "original", "final", "status", "reasons", "terms"})
+                for c in result.changes
+            ],
         )
 
     return solve
