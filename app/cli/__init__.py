@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import click
 import typer
 
-from app.cli import cache, datasets, evaluate, judge, optimize, prompts
+from app.cli import cache, datasets, evaluate, gate, judge, optimize, prompts
 from app.environment import apply_quiet_environment
 from app.errors import TailorError
 
@@ -29,6 +29,7 @@ app.add_typer(datasets.app, name="datasets")
 app.add_typer(cache.app, name="cache")
 app.add_typer(judge.app, name="judge")
 evaluate.register(app)
+gate.register(app)
 
 INTERNAL_ERROR = 70
 
