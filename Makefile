@@ -1,6 +1,6 @@
 # Two commands on a fresh machine:
 #   make demo   sets everything up (venv, the CPU torch wheel, llama-cpp-python built portable,
-#               the package) and runs the main job on the local model.
+#               the package) and runs the main job on the local model: optimize, eval, gate.
 #   make test   the whole test suite (sets up first if needed). .ci/run calls exactly this.
 SHELL := /bin/bash
 PY ?= python3.11
@@ -38,16 +38,21 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	  || echo "chromium not installed: the report's browser test will be skipped"; }
 
+# optimize, then evaluate production, then gate a shipped candidate (a benign rewording of the
+# production writer prompt) against production on the same cases: the gate reuses production's run.
 demo: setup
 	$(BIN)/tailor optimize --resume golden/samples/resume.md --jd golden/samples/job.txt
 	$(BIN)/tailor eval --pipeline production --dataset golden:smoke
+	$(BIN)/tailor gate --candidate ci/regressions/reworded.yaml --baseline production --dataset golden:smoke
 
 check: setup
 	TAILOR=$(BIN)/tailor ci/checks.sh
 
 lint: setup
-	$(BIN)/ruff check app evals tests bench
+	$(BIN)/ruff check app evals tests bench ci
 	$(BIN)/mypy
+	$(BIN)/mypy ci/pr_comment.py
+	$(BIN)/actionlint
 
 test: setup check lint
 	$(BIN)/pytest -q
