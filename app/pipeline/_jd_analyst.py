@@ -16,6 +16,12 @@ PROPOSAL_SCHEMA_KEY = "skills"
 
 
 async def analyse_jd(ctx: RunContext) -> list[Requirement]:
+    requirements = await _analyse(ctx)
+    keep = ctx.options(AGENT).get("max_requirements")  # a cap; the gate's lossy-analyst regression uses it
+    return requirements[: int(keep)] if keep is not None else requirements
+
+
+async def _analyse(ctx: RunContext) -> list[Requirement]:
     requirements = extract_requirements(ctx.jd_text)
     if not ctx.uses_llm(AGENT):
         return requirements

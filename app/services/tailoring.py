@@ -31,7 +31,7 @@ def resolve_pipeline(ref: str, model: str | None = None, registry: Registry | No
     from app.pipeline._contract import check_pipeline_contract
 
     registry = registry or open_registry()
-    pipeline = registry.resolve(ref)
+    pipeline = _manifest_file(ref, registry) or registry.resolve(ref)
     check_pipeline_contract(pipeline, registry.prompts_root)
     if model:
         pipeline = pipeline.with_model(model)
@@ -39,6 +39,20 @@ def resolve_pipeline(ref: str, model: str | None = None, registry: Registry | No
         if spec.prompt_ref is not None:
             validate_model(spec.model)
     return pipeline
+
+
+def _manifest_file(ref: str, registry: Registry) -> Pipeline | None:
+    """A manifest file outside the registry (`ci/regressions/*.yaml`), read against its prompts."""
+    from app.registry import resolve_manifest
+
+    if not ref.endswith((".yaml", ".yml")):
+        return None
+    path = Path(ref)
+    if not path.is_file():
+        from app.errors import NotFoundError
+
+        raise NotFoundError(f"pipeline manifest {ref} not found")
+    return resolve_manifest(path, registry.prompts_root)
 
 
 def make_client(
