@@ -17,7 +17,7 @@ from app.registry import open_registry
 from app.settings import get_settings
 from app.state import VerdictEntry, open_state
 from evals.datasets import open_dataset
-from evals.gate import default_policy_path, load_policy, promote
+from evals.gate import default_policy_path, load_policy, promote, rollback
 from evals.gate import history as alias_history
 
 DATASET = "golden:smoke"
@@ -154,3 +154,16 @@ def test_two_concurrent_promotions_cannot_both_win() -> None:
     assert len(winners) == 1, results
     assert _production() == winners[0]
     assert [r.kind for r in alias_history("production")].count("promote") == 1
+
+
+def test_every_move_is_mirrored_to_mlflow_prompt_aliases_at_once() -> None:
+    from evals.tracking import mlflow_client
+
+    client = mlflow_client(get_settings().tracking)
+    _verdict(True, **_key("v2-strict"))
+    promote("v2-strict", dataset=DATASET)
+    writer = client.get_prompt_version_by_alias("tailor.writer", "production")
+    assert writer.tags["tailor.version"] == open_registry().resolve("v2-strict").agents["writer"].prompt_ref.split("@")[1]
+    rollback("production")
+    writer = client.get_prompt_version_by_alias("tailor.writer", "production")
+    assert writer.tags["tailor.version"] == open_registry().resolve("v7-strict").agents["writer"].prompt_ref.split("@")[1]
