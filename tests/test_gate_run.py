@@ -105,3 +105,28 @@ def test_errors_exit_2_with_one_line(cli: Any, args: tuple[str, ...]) -> None:
     assert result.code == 2
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("error: ")
+
+
+def _judging(messages: list[dict[str, str]], params: dict[str, Any]) -> str:
+    """Echo rewrites; answer judge rubrics with a 4 and pairwise comparisons with a tie."""
+    system = messages[0]["content"].lower()
+    if "winner" in system:
+        return '{"winner": "tie", "reason": "same content"}'
+    if "score" in system and "reason" in system:
+        return '{"score": 4, "reason": "reads well"}'
+    if params.get("response_format"):
+        return '{"skills": [], "adds_fact": false}'
+    return messages[-1]["content"]
+
+
+def test_with_a_judge_the_pairwise_result_is_reported_and_an_uncalibrated_judge_only_advises(
+    fake_llm: ScriptedLLM,
+) -> None:
+    fake_llm.responder = _judging
+    outcome = asyncio.run(run_gate(_request("production", judge_model="fake/model", track=False)))
+    verdict = outcome.verdict
+    judged = [m for m in verdict.metrics if m.metric.startswith("judge_")]
+    assert judged and all(not m.blocking or m.decision == "advisory" for m in judged)
+    assert verdict.pairwise is not None
+    assert verdict.pairwise.wins + verdict.pairwise.ties + verdict.pairwise.losses == 6
+    assert verdict.passed

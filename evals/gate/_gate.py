@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.settings import get_settings
-from evals.gate._models import Verdict, VerdictKey
+from evals.gate._models import PairwiseSummary, Verdict, VerdictKey
 
 if TYPE_CHECKING:
+    from evals.datasets import Dataset
     from evals.gate._policy import GatePolicy
     from evals.gate._report import GateReportPaths
     from evals.harness import EvalOutcome, EvalRequest
@@ -39,6 +40,7 @@ class GateRequest:
     model: str | None = None  # run both on this model (e.g. a hosted one in CI)
     judge_model: str | None = None  # adds the judge rubrics (advisory unless calibrated and trusted)
     similarity: bool = True  # semantic_similarity (loads MiniLM once, about 10 s)
+    pairwise: bool = True  # with a judge model: candidate against baseline, both orders (advisory)
     concurrency: int = 4
     use_cache: bool = True
     track: bool = True
@@ -160,7 +162,10 @@ async def run_gate(request: GateRequest, progress: GateProgress | None = None) -
     progress = progress or GateProgress()
     settings = get_settings()
     policy = load_policy(request.policy or default_policy_path())
-    base_request, cand_request = _eval_request(request, request.baseline), _eval_request(request, request.candidate)
+    base_request, cand_request = (
+        _eval_request(request, request.baseline),
+        _eval_request(request, request.candidate),
+    )
     base_plan, cand_plan = plan_evaluation(base_request), plan_evaluation(cand_request)
     dataset = cand_plan.dataset
     key = VerdictKey(
@@ -175,35 +180,90 @@ async def run_gate(request: GateRequest, progress: GateProgress | None = None) -
     if request.sequential:
         random.Random(policy.seed).shuffle(order)  # a fixed random order: looks are reproducible
         schedule = look_schedule(len(order), policy.sequential.batch_size, policy.sequential.max_looks)
-    reused = {side: _reuse_finished(plan) for side, plan in (("baseline", base_plan), ("candidate", cand_plan))}
+    reused = {
+        side: _reuse_finished(plan) for side, plan in (("baseline", base_plan), ("candidate", cand_plan))
+    }
     trusted = judge_trusted(cand_plan, policy) and judge_trusted(base_plan, policy)
     verdict: Verdict | None = None
     outcomes: dict[str, EvalOutcome] = {}
     for look, upto in enumerate(schedule, start=1):
         only = set(order[:upto])
-        for side, req, plan in (("baseline", base_request, base_plan), ("candidate", cand_request, cand_plan)):
+        for side, req, plan in (
+            ("baseline", base_request, base_plan),
+            ("candidate", cand_request, cand_plan),
+        ):
             found = reused[side]
             subset = None if upto == len(order) else only
             outcomes[side] = found or await _evaluate(req, plan, subset, side, progress)
-        verdict = decide(
-            _records(outcomes["baseline"].folder, order[:upto], cand_plan.scorers),
-            _records(outcomes["candidate"].folder, order[:upto], cand_plan.scorers),
-            policy,
-            key=key,
-            candidate_label=cand_plan.pipeline.label,
-            baseline_label=base_plan.pipeline.label,
-            dataset_ref=dataset.ref,
-            cases_total=len(order),
-            judge_trusted=trusted,
-            look=look,
-            max_looks=len(schedule),
-        )
+        records = {
+            side: _records(outcomes[side].folder, order[:upto], cand_plan.scorers) for side in outcomes
+        }
+        verdict = _decide(decide, records, policy, key, cand_plan, base_plan, trusted, look, schedule)
+        final = look == len(schedule) or is_settled(verdict)
+        if final and request.judge_model and request.pairwise:  # judged once, on the cases used
+            pairwise = await _pairwise(request, records, dataset)
+            verdict = _decide(
+                decide, records, policy, key, cand_plan, base_plan, trusted, look, schedule, pairwise
+            )
         if progress.on_look is not None:
             progress.on_look(look, upto, verdict)
         if look < len(schedule) and is_settled(verdict):
             break
     assert verdict is not None
     return _conclude(verdict, outcomes, request, settings.state, order[:upto])
+
+
+def _decide(
+    decide: Callable[..., Verdict],
+    records: dict[str, list[CaseRecord]],
+    policy: GatePolicy,
+    key: VerdictKey,
+    cand_plan: EvalPlan,
+    base_plan: EvalPlan,
+    trusted: bool,
+    look: int,
+    schedule: list[int],
+    pairwise: PairwiseSummary | None = None,
+) -> Verdict:
+    return decide(
+        records["baseline"],
+        records["candidate"],
+        policy,
+        key=key,
+        candidate_label=cand_plan.pipeline.label,
+        baseline_label=base_plan.pipeline.label,
+        dataset_ref=cand_plan.dataset.ref,
+        cases_total=len(cand_plan.dataset.cases),
+        judge_trusted=trusted,
+        look=look,
+        max_looks=len(schedule),
+        pairwise=pairwise,
+    )
+
+
+async def _pairwise(
+    request: GateRequest, records: dict[str, list[CaseRecord]], dataset: Dataset
+) -> PairwiseSummary | None:
+    """The judge compares candidate and baseline outputs case by case, in both orders."""
+    from app.registry import open_registry
+    from app.services.tailoring import make_client
+    from evals.gate._metrics import pairwise_from_results
+    from evals.judge import JudgeConfig, compare_runs
+
+    assert request.judge_model is not None
+    config = JudgeConfig(model=request.judge_model)
+    client = make_client(use_cache=request.use_cache)
+    cases = {c.id: c for c in dataset.cases}
+    comparison = await compare_runs(
+        records["candidate"],
+        records["baseline"],
+        config,
+        client,
+        open_registry(),
+        cases=cases,
+        concurrency=request.concurrency,
+    )
+    return pairwise_from_results(comparison.results, candidate_side="a")
 
 
 def _conclude(
