@@ -1,4 +1,5 @@
-"""What every agent step shares in one run: the pipeline version, the model client, the contact vault.
+"""What every agent step shares in one run: the pipeline version, its agents' typed options, the model
+client, the contact vault.
 
 `ask` is the only way an agent reaches a model: it renders the agent's registry prompt, refuses to
 send anything that still carries a contact detail, and goes through the model client (cache,
@@ -16,6 +17,7 @@ from typing import Any, Protocol
 
 from app.errors import TailorError
 from app.models import ChatParams, ChatRequest, ModelClient
+from app.pipeline._options import PipelineOptions, pipeline_options
 from app.registry import Pipeline, PromptVersion
 from app.resume._pseudonym import ContactVault
 
@@ -43,11 +45,11 @@ class RunContext:
     vault: ContactVault
     jd_text: str  # pseudonymised
     tracer: Tracer = field(default_factory=NoTracer)
+    options: PipelineOptions = field(init=False)  # validated from the manifest's options as written
     _prompts: dict[str, PromptVersion] = field(default_factory=dict)
 
-    def options(self, agent: str) -> dict[str, Any]:
-        spec = self.pipeline.agents.get(agent)
-        return dict(spec.options) if spec else {}
+    def __post_init__(self) -> None:
+        self.options = pipeline_options(self.pipeline)
 
     def uses_llm(self, agent: str) -> bool:
         spec = self.pipeline.agents.get(agent)

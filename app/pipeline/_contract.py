@@ -1,9 +1,10 @@
 """What the pipeline offers a prompt: its agents, the template variables each one renders with, and
-the fact-checker's checks a manifest may name.
+the options each agent accepts (typed in `_options`).
 
 A prompt version written for an agent may use any of that agent's variables and no other. A pipeline
 is checked against this contract before its first case runs, so a prompt change that names a
-variable the agent does not provide costs one clear line, not a run of failed cases.
+variable the agent does not provide, or a manifest with a misspelt option, costs one clear line, not
+a run of failed cases.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.errors import RegistryError
-from app.pipeline._guard import ALL_CHECKS
+from app.pipeline._options import pipeline_options
 from app.registry import Pipeline
 from app.registry._prompts import TEMPLATE_ROLES, PromptVersion
 
@@ -51,19 +52,14 @@ def template_variables(prompt: PromptVersion) -> dict[str, set[str]]:
 
 
 def check_pipeline_contract(pipeline: Pipeline, prompts_root: Path) -> None:
-    """Raise RegistryError, in one line, at the first agent or template variable the pipeline lacks."""
-    for agent, spec in pipeline.agents.items():
+    """Raise RegistryError, in one line, at the first unknown agent, invalid option or template
+    variable the pipeline lacks."""
+    for agent in pipeline.agents:
         if agent not in AGENT_VARIABLES:
             known = ", ".join(AGENT_VARIABLES)
             raise RegistryError(f"pipeline {pipeline.label}: unknown agent {agent!r} (agents: {known})")
-        unknown_checks = (
-            set(spec.options.get("checks", ())) - set(ALL_CHECKS) if agent == "fact_checker" else set()
-        )
-        if unknown_checks:
-            raise RegistryError(
-                f"pipeline {pipeline.label}: unknown fact_checker check {sorted(unknown_checks)[0]!r} "
-                f"(checks: {', '.join(ALL_CHECKS)})"
-            )
+    pipeline_options(pipeline)
+    for agent, spec in pipeline.agents.items():
         if spec.prompt_ref is None:
             continue
         offered = AGENT_VARIABLES[agent]

@@ -9,17 +9,15 @@ revert a line, never rescue one, so a weak model can cost tailoring but never ad
 from __future__ import annotations
 
 from app.pipeline._context import RunContext
-from app.pipeline._guard import ALL_CHECKS, check_rewrite, clean_rewrite
+from app.pipeline._guard import check_rewrite, clean_rewrite
 from app.pipeline._types import LineChange
 
 AGENT = "fact_checker"
 
 
 async def check_changes(ctx: RunContext, changes: list[LineChange]) -> None:
-    options = ctx.options(AGENT)
-    checks = tuple(options.get("checks", ALL_CHECKS))
-    veto = bool(options.get("llm_veto", False)) and ctx.uses_llm(AGENT)
-    bounds = tuple(options.get("length_bounds", (0.5, 1.6)))
+    options = ctx.options.fact_checker
+    veto = options.llm_veto and ctx.uses_llm(AGENT)
     for change in changes:
         change.final = change.original
         if change.proposed is None:
@@ -34,9 +32,9 @@ async def check_changes(ctx: RunContext, changes: list[LineChange]) -> None:
             rewrite,
             jd_text=ctx.jd_text,
             allowed_terms=change.terms,
-            checks=checks,
-            max_novelty=float(options.get("max_novelty", 0.4)),
-            length_bounds=(float(bounds[0]), float(bounds[1])),
+            checks=options.checks,
+            max_novelty=options.max_novelty,
+            length_bounds=options.length_bounds,
         )
         change.reasons.extend(verdict.reasons)
         if not change.reasons and veto:

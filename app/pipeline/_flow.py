@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -23,11 +23,17 @@ from app.pipeline._assemble import apply_changes, protect, reorder, suggestions
 from app.pipeline._context import RunContext
 from app.pipeline._fact_checker import check_changes
 from app.pipeline._jd_analyst import analyse_jd
+from app.pipeline._options import EvidenceMethod, WriterOptions
 from app.pipeline._types import LineChange, RequirementView, TailorState
 from app.pipeline._writer import write_lines, write_summary
 
 # An agent's TailorError reaches the user as one line; crewai's own ERROR log of it would be a second.
 logging.getLogger("crewai.flow.runtime").setLevel(logging.CRITICAL)
+
+# The evidence mapper's `method` option; "lexical" is the only one, and its option type allows no other.
+EVIDENCE_METHODS: dict[EvidenceMethod, Callable[[dict[str, Any], list[Requirement]], EvidenceMap]] = {
+    "lexical": map_evidence,
+}
 
 
 class TailorFlow(Flow[TailorState]):
@@ -57,7 +63,8 @@ class TailorFlow(Flow[TailorState]):
     @listen(jd_analyst)
     async def evidence_mapper(self) -> None:
         with self._timed("evidence_mapper", requirements=len(self._requirements)):
-            self._emap = map_evidence(self._source, self._requirements)
+            method: EvidenceMethod = self._ctx.options.evidence_mapper.method
+            self._emap = EVIDENCE_METHODS[method](self._source, self._requirements)
             self.state.requirements = [
                 RequirementView(
                     name=r.name,
@@ -85,14 +92,9 @@ class TailorFlow(Flow[TailorState]):
     async def assemble(self) -> None:
         assert self._emap is not None
         with self._timed("assemble"):
-            options = self._ctx.options("writer")
+            options: WriterOptions = self._ctx.options.writer
             draft = apply_changes(self._source, self.state.changes)
-            reorder(
-                draft,
-                self._emap,
-                bullets=bool(options.get("reorder_bullets", True)),
-                skills=bool(options.get("reorder_skills", True)),
-            )
+            reorder(draft, self._emap, bullets=options.reorder_bullets, skills=options.reorder_skills)
             accepted = {c.final for c in self.state.changes if c.status == "accepted"}
             self.state.tailored = protect(self._source, draft, accepted)
             self.state.suggestions = suggestions(self._emap)

@@ -17,8 +17,8 @@ PROPOSAL_SCHEMA_KEY = "skills"
 
 async def analyse_jd(ctx: RunContext) -> list[Requirement]:
     requirements = await _analyse(ctx)
-    keep = ctx.options(AGENT).get("max_requirements")  # a cap; the gate's lossy-analyst regression uses it
-    return requirements[: int(keep)] if keep is not None else requirements
+    keep = ctx.options.jd_analyst.max_requirements  # a cap; the gate's lossy-analyst regression uses it
+    return requirements[:keep] if keep is not None else requirements
 
 
 async def _analyse(ctx: RunContext) -> list[Requirement]:
@@ -28,7 +28,7 @@ async def _analyse(ctx: RunContext) -> list[Requirement]:
     reply = await ctx.ask_json(AGENT, jd=ctx.jd_text)
     proposals = reply.get(PROPOSAL_SCHEMA_KEY, []) if reply else []
     known = {normalize_text(r.name) for r in requirements}
-    limit = int(ctx.options(AGENT).get("max_proposals", 8))
+    limit = ctx.options.jd_analyst.max_proposals
     for item in proposals[:limit] if isinstance(proposals, list) else []:
         name = " ".join(str(item).split())
         if not (2 <= len(name) <= 40) or normalize_text(name) in known:

@@ -13,15 +13,15 @@ from typing import Any
 
 from app.grounding._evidence import EvidenceMap
 from app.pipeline._context import RunContext
+from app.pipeline._options import WriterOptions
 from app.pipeline._types import LineChange
 from app.resume._document import REWRITABLE_SECTIONS
 
 WRITER, SUMMARY_WRITER = "writer", "summary_writer"
 
 
-def select_lines(resume: dict[str, Any], emap: EvidenceMap, options: dict[str, Any]) -> list[LineChange]:
+def select_lines(resume: dict[str, Any], emap: EvidenceMap, options: WriterOptions) -> list[LineChange]:
     """The lines worth rewriting: highlights that evidence a requirement, heaviest first, capped."""
-    only_evidencing = bool(options.get("only_evidencing", True))
     candidates: list[tuple[int, int, LineChange]] = []
     order = 0
     for section in REWRITABLE_SECTIONS:
@@ -29,13 +29,12 @@ def select_lines(resume: dict[str, Any], emap: EvidenceMap, options: dict[str, A
             for j, text in enumerate(entry.get("highlights") or []):
                 path = f"{section}[{i}].highlights[{j}]"
                 terms = emap.terms_for(path)
-                if isinstance(text, str) and text.strip() and (terms or not only_evidencing):
+                if isinstance(text, str) and text.strip() and (terms or not options.only_evidencing):
                     candidates.append(
                         (-emap.weight(path), order, LineChange(path=path, original=text, terms=terms))
                     )
                 order += 1
-    limit = int(options.get("max_lines", 12))
-    chosen = sorted(candidates, key=lambda c: (c[0], c[1]))[:limit]
+    chosen = sorted(candidates, key=lambda c: (c[0], c[1]))[: options.max_lines]
     return [c[2] for c in sorted(chosen, key=lambda c: c[1])]
 
 
@@ -48,12 +47,12 @@ def _role(resume: dict[str, Any], path: str) -> str:
 async def write_lines(ctx: RunContext, resume: dict[str, Any], emap: EvidenceMap) -> list[LineChange]:
     if not ctx.uses_llm(WRITER):
         return []
-    options = ctx.options(WRITER)
+    options = ctx.options.writer
     changes = select_lines(resume, emap, options)
-    if options.get("scope", "line") == "section":
+    if options.scope == "section":
         await _write_sections(ctx, resume, changes)
         return changes
-    gate = asyncio.Semaphore(int(options.get("parallel_calls", 4)))
+    gate = asyncio.Semaphore(options.parallel_calls)
 
     async def one(change: LineChange) -> None:
         async with gate:
@@ -94,8 +93,7 @@ async def write_summary(ctx: RunContext, resume: dict[str, Any], emap: EvidenceM
     summary = (resume.get("basics") or {}).get("summary")
     if not ctx.uses_llm(SUMMARY_WRITER) or not isinstance(summary, str) or not summary.strip():
         return None
-    limit = int(ctx.options(SUMMARY_WRITER).get("max_terms", 5))
-    terms = [r.name for r in emap.evidenced][:limit]
+    terms = [r.name for r in emap.evidenced][: ctx.options.summary_writer.max_terms]
     change = LineChange(path="basics.summary", original=summary, terms=terms)
     change.proposed = await ctx.ask(
         SUMMARY_WRITER,

@@ -3,6 +3,10 @@
 The content hash of the *resolved* manifest (every agent's prompt content hash, model, merged
 parameters and options) is the pipeline version's identity; the label is a human name for it.
 Changing any prompt file, model or parameter therefore yields a new hash.
+
+Options are kept and hashed exactly as written: the registry does not know the agents, so each
+agent's options are typed and validated by the pipeline (`app.pipeline`'s options models, run by
+`tailor prompts check` and before every run). A default added there never changes a hash.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ class AgentEntry(BaseModel):
     prompt: str | None = None  # name@version; None for an agent that runs on rules only
     model: str | None = None
     params: dict[str, Any] = Field(default_factory=dict)
-    options: dict[str, Any] = Field(default_factory=dict)
+    options: dict[str, Any] = Field(default_factory=dict)  # as written; validated by the pipeline
 
 
 class ManifestFile(BaseModel):
@@ -50,7 +54,7 @@ class AgentSpec(BaseModel):
     prompt_hash: str | None
     model: str
     params: dict[str, Any]
-    options: dict[str, Any]
+    options: dict[str, Any]  # as written in the manifest (hashed so); typed by the pipeline
 
     def identity(self) -> dict[str, Any]:
         return self.model_dump(exclude={"name"})
