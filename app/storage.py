@@ -1,7 +1,8 @@
 """SQLite with numbered migrations (PRAGMA user_version), shared by every local store.
 
 Each store declares its migrations as a list of SQL scripts; opening a database applies the
-ones it has not seen yet, inside a transaction, so a store is never half-migrated.
+ones it has not seen yet, inside a transaction, so a store is never half-migrated. A database is
+one connection for its owner's lifetime, never one per call; `close()` (or `with`) releases it.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class SQLiteDB:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.RLock()
+        self._closed = False
         self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
         self._conn.row_factory = sqlite3.Row
         self._conn.execute("PRAGMA journal_mode=WAL")
@@ -66,5 +68,18 @@ class SQLiteDB:
             return list(self._conn.execute(sql, args).fetchall())
 
     def close(self) -> None:
+        """Release the connection; closing twice is harmless, using it after is a bug."""
         with self._lock:
-            self._conn.close()
+            if not self._closed:
+                self._conn.close()
+                self._closed = True
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def __enter__(self) -> SQLiteDB:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,7 +1,12 @@
-"""On-disk LLM response cache, keyed by the content address of (model, messages, parameters)."""
+"""On-disk LLM response cache, keyed by the content address of (model, messages, parameters).
+
+`shared_response_cache(path)` is the process's one open cache for a file: every client of the
+process uses it, and it is closed by `close_response_caches()` (at exit at the latest).
+"""
 
 from __future__ import annotations
 
+import atexit
 import threading
 import time
 from dataclasses import dataclass
@@ -66,3 +71,49 @@ class ResponseCache:
 
     def close(self) -> None:
         self._db.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._db.closed
+
+    def __enter__(self) -> ResponseCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _OpenCaches:
+    """The response caches this process holds open, one per file."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._caches: dict[Path, ResponseCache] = {}
+        atexit.register(self.close_all)
+
+    def get(self, path: Path) -> ResponseCache:
+        key = path.resolve()
+        with self._lock:
+            cache = self._caches.get(key)
+            if cache is None or cache.closed:
+                cache = self._caches[key] = ResponseCache(path)
+            return cache
+
+    def close_all(self) -> None:
+        with self._lock:
+            caches, self._caches = list(self._caches.values()), {}
+        for cache in caches:
+            cache.close()
+
+
+_OPEN_CACHES = _OpenCaches()
+
+
+def shared_response_cache(path: Path) -> ResponseCache:
+    """The process's open cache at `path`, opened on first use; do not close it, the process does."""
+    return _OPEN_CACHES.get(path)
+
+
+def close_response_caches() -> None:
+    """Close every shared cache (the next `shared_response_cache` opens it again)."""
+    _OPEN_CACHES.close_all()

@@ -18,43 +18,37 @@ from tenacity import (
 from app.errors import ConfigError, ModelError
 from app.heavy import load
 from app.models._cache import ResponseCache
-from app.models._providers import custom_prefixes, ensure_installed
+from app.models._plugin import Price, ProviderInfo
+from app.models._providers import PROVIDERS, ensure_installed, provider_info
 from app.models._types import CallRecord, ChatRequest, Completion
 from app.models._usage import UsageMeter
 
 log = logging.getLogger("tailor.models")
 
-# Price per million tokens (input, output) for models litellm's map does not know.
-LOCAL_PRICES: dict[str, tuple[float, float]] = {"local": (0.0, 0.0)}
-_UNPRICED: set[str] = set()
-_PRICE_CHECKED: set[str] = set()
-
 
 def _ensure_priced(litellm: Any, model: str) -> None:
-    """Register, once per model, the local table's price (0 if none) for a model litellm's map lacks.
+    """Register, once per model, the plugin's declared price (0 if none) for a model litellm's map lacks.
 
     litellm prices every response while logging it; for a model its map does not know it searches every
     name variant on every call and fails (about a third of the runner's per-call CPU in
     bench/eval_throughput.py). Registered, the price is one dict look-up, and the same for both.
     """
-    if model in _PRICE_CHECKED:
+    if model in PROVIDERS.priced:
         return
-    _PRICE_CHECKED.add(model)
-    prefix = model.split("/", 1)[0]
-    if prefix not in custom_prefixes():
+    PROVIDERS.priced.add(model)
+    info = provider_info(model)
+    if info is None:
         try:
             litellm.get_model_info(model)
             return  # litellm's price map knows it
         except Exception:
-            pass
-    if prefix not in LOCAL_PRICES and prefix not in custom_prefixes():
-        _UNPRICED.add(model)
-        log.warning("no price known for %s; its cost is recorded as 0", model)
-    per_in, per_out = LOCAL_PRICES.get(prefix, (0.0, 0.0))
+            PROVIDERS.unpriced.add(model)
+            log.warning("no price known for %s; its cost is recorded as 0", model)
+    price = info.price_of(model.split("/", 1)[1]) if info is not None else Price()
     entry = {
-        "input_cost_per_token": per_in / 1e6,
-        "output_cost_per_token": per_out / 1e6,
-        "litellm_provider": prefix,
+        "input_cost_per_token": price.input_per_1k / 1000,
+        "output_cost_per_token": price.output_per_1k / 1000,
+        "litellm_provider": model.split("/", 1)[0],
         "mode": "chat",
     }
     litellm_log = logging.getLogger("LiteLLM")
@@ -168,7 +162,6 @@ class ModelClient:
 
     def _kwargs(self, request: ChatRequest) -> dict[str, Any]:
         p = request.params
-        prefix = request.model.split("/", 1)[0]
         kwargs: dict[str, Any] = {
             "model": request.model,
             "messages": [dict(m) for m in request.messages],
@@ -181,19 +174,18 @@ class ModelClient:
         }
         if p.stop:
             kwargs["stop"] = list(p.stop)
-        in_process = prefix in custom_prefixes()
-        if in_process or prefix in ("ollama", "ollama_chat"):
+        info = provider_info(request.model)
+        if info is not None:
+            return _plugin_kwargs(info, request, kwargs)
+        if request.model.split("/", 1)[0] in ("ollama", "ollama_chat"):
             kwargs["repeat_penalty"] = p.repeat_penalty
         else:
             kwargs["drop_params"] = True
         if request.json_schema is not None:
-            if in_process:
-                kwargs["response_format"] = {"type": "json_object", "schema": request.json_schema}
-            else:
-                kwargs["response_format"] = {
-                    "type": "json_schema",
-                    "json_schema": {"name": "output", "schema": request.json_schema, "strict": True},
-                }
+            kwargs["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": "output", "schema": request.json_schema, "strict": True},
+            }
         return kwargs
 
     def _finish(self, request: ChatRequest, agent: str, response: Any, started: float) -> Completion:
@@ -218,11 +210,10 @@ class ModelClient:
         return Completion(text=text, record=record)
 
     def _cost(self, model: str, response: Any, input_tokens: int, output_tokens: int) -> float:
-        prefix = model.split("/", 1)[0]
-        if prefix in LOCAL_PRICES or prefix in custom_prefixes():
-            per_in, per_out = LOCAL_PRICES.get(prefix, (0.0, 0.0))
-            return (input_tokens * per_in + output_tokens * per_out) / 1e6
-        if model in _UNPRICED:
+        info = provider_info(model)
+        if info is not None:
+            return info.price_of(model.split("/", 1)[1]).cost(input_tokens, output_tokens)
+        if model in PROVIDERS.unpriced:
             return 0.0
         hidden = getattr(response, "_hidden_params", None) or {}
         if hidden.get("response_cost") is not None:  # litellm priced it already while logging
@@ -230,8 +221,8 @@ class ModelClient:
         try:
             return float(self._litellm().completion_cost(completion_response=response) or 0.0)
         except Exception:
-            if model not in _UNPRICED:
-                _UNPRICED.add(model)
+            if model not in PROVIDERS.unpriced:
+                PROVIDERS.unpriced.add(model)
                 log.warning("no price known for %s; its cost is recorded as 0", model)
             return 0.0
 
@@ -242,3 +233,18 @@ class ModelClient:
             return ConfigError(f"model {request.model!r} rejected the credentials: {type(exc).__name__}")
         reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
         return ModelError(f"model call to {request.model!r} failed after {self.retries} attempt(s): {reason}")
+
+
+def _plugin_kwargs(info: ProviderInfo, request: ChatRequest, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Only what the plugin declares it supports; the rest is dropped here, never sent."""
+    for name in ("temperature", "top_p", "max_tokens", "seed", "stop"):
+        if name in kwargs and not info.supports(name):
+            del kwargs[name]
+    if info.supports("repeat_penalty"):
+        kwargs["repeat_penalty"] = request.params.repeat_penalty
+    if request.json_schema is not None:
+        if info.supports("json_schema"):
+            kwargs["response_format"] = {"type": "json_object", "schema": request.json_schema}
+        else:
+            kwargs["response_format"] = {"type": "json_object"}
+    return kwargs

