@@ -59,9 +59,10 @@ test: setup check lint
 
 # The MLflow UI on the local store. LITELLM_LOCAL_MODEL_COST_MAP (exported above) matters: without
 # it `mlflow ui` deadlocks at start-up here (an MLflow import hook imports litellm, whose offline
-# price-map warning re-enters the import lock).
+# price-map warning re-enters the import lock). Another port: make ui PORT=5001.
+PORT ?= 5000
 ui: setup
-	$(BIN)/mlflow ui --backend-store-uri "$$($(BIN)/python -c 'from app.settings import get_settings; print(get_settings().tracking)')" --host 127.0.0.1 --port 5000
+	$(BIN)/mlflow ui --backend-store-uri "$$($(BIN)/python -c 'from app.settings import get_settings; print(get_settings().tracking)')" --host 127.0.0.1 --port $(PORT)
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -1,5 +1,6 @@
 """The `tailor` command. Subcommands live in their own modules; heavy libraries load inside commands,
-so `tailor --help` stays fast. Every failure ends as one line on stderr and a non-zero exit.
+so `tailor --help` stays fast. Every failure ends as one line on stderr and a non-zero exit; a usage
+mistake prints click's message and exits 2. Exit codes: docs/architecture.md, "CLI conventions".
 """
 
 from __future__ import annotations
@@ -9,10 +10,10 @@ import sys
 import traceback
 from datetime import UTC, datetime
 
-import click
 import typer
 
 from app.cli import cache, datasets, evaluate, gate, judge, optimize, prompts
+from app.cli._usage import build_command, run_command
 from app.environment import apply_quiet_environment
 from app.errors import TailorError
 
@@ -53,21 +54,15 @@ def main() -> None:
     apply_quiet_environment()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
-        code = app(standalone_mode=False)
+        code = run_command(build_command(app), sys.argv[1:])
     except TailorError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except (typer.Abort, KeyboardInterrupt):
         print("error: interrupted", file=sys.stderr)
         sys.exit(130)
-    except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
-        sys.exit(130)
-    except click.ClickException as exc:
-        print(f"error: {exc.format_message()}", file=sys.stderr)
-        sys.exit(exc.exit_code)
     except Exception as exc:
         where = _log_internal(exc)
         print(f"error: internal error ({type(exc).__name__}); details in {where}", file=sys.stderr)
         sys.exit(INTERNAL_ERROR)
-    sys.exit(code if isinstance(code, int) else 0)
+    sys.exit(code)

@@ -19,7 +19,10 @@ def judge() -> None:
 def calibrate(
     labels: Annotated[Path, typer.Option("--labels", help="Labels JSONL (see golden/README.md)")],
     judge_model: Annotated[str | None, typer.Option("--judge-model", help="litellm model string")] = None,
-    n: Annotated[int, typer.Option("--n", min=1, max=20, help="Judge samples per rubric")] = 1,
+    judge_n: Annotated[int, typer.Option("--judge-n", min=1, max=20, help="Judge samples per rubric")] = 1,
+    n: Annotated[
+        int | None, typer.Option("--n", min=1, max=20, hidden=True, help="Old spelling of --judge-n")
+    ] = None,
     datasets: Annotated[
         Path | None, typer.Option("--datasets", help="Folder holding the labelled cases")
     ] = None,
@@ -34,8 +37,9 @@ def calibrate(
     from evals.judge import CalibrationStore, JudgeConfig
     from evals.judge import calibrate as run_calibration
 
+    samples = _judge_samples(judge_n, n)
     settings = get_settings()
-    config = JudgeConfig(model=judge_model or settings.judge_model, n=n)
+    config = JudgeConfig(model=judge_model or settings.judge_model, n=samples)
     validate_model(config.model)
     registry = open_registry()
     client = ModelClient(
@@ -56,7 +60,7 @@ def calibrate(
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"judge {report.model} (n={n}) on {report.rows} labelled rows")
+    table = Table(title=f"judge {report.model} (n={samples}) on {report.rows} labelled rows")
     for column in ("rubric", "n", "missing", "accuracy", "kappa", "note"):
         table.add_column(
             column, justify="right" if column in ("n", "missing", "accuracy", "kappa") else "left"
@@ -68,6 +72,15 @@ def calibrate(
     console = Console()
     console.print(table)
     console.print(f"calibration recorded for judge version {report.judge_version}")
+
+
+def _judge_samples(judge_n: int, n: int | None) -> int:
+    """`--judge-n`, as in `tailor eval`; `--n` is its old spelling, still accepted (hidden)."""
+    if n is None:
+        return judge_n
+    if judge_n != 1 and judge_n != n:
+        raise typer.BadParameter(f"--n {n} contradicts --judge-n {judge_n}", param_hint="'--n'")
+    return n
 
 
 @app.command()

@@ -25,24 +25,35 @@ def optimize(
     jd: Annotated[Path, typer.Option("--jd", help="Job description: text, or a jsonresume job JSON.")],
     pipeline: Annotated[str, typer.Option(help="Pipeline label, hash or alias.")] = "production",
     model: Annotated[str | None, typer.Option(help="Run every agent on this litellm model instead.")] = None,
-    format: Annotated[OutputFormat, typer.Option("--format", help="md or json.")] = OutputFormat.md,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Output the full result as JSON (stdout or --out).")
+    ] = False,
+    format: Annotated[
+        OutputFormat | None,
+        typer.Option(
+            "--format", help="md or json; --format json is the old spelling of --json, kept for now."
+        ),
+    ] = None,
     out: Annotated[Path | None, typer.Option(help="Write here (atomically) instead of stdout.")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the LLM cache.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No run summary on stderr.")] = False,
 ) -> None:
-    """Tailor a resume to a job description. Employers, titles, dates, degrees and contact details
-    are copied from the source; every rewritten line is fact-checked against its original."""
+    """Tailor a resume to a job description.
+
+    Employers, titles, dates, degrees and contact details are copied from the source; every
+    rewritten line is fact-checked against its original."""
     from app.fileio import atomic_write_text
     from app.services.tailoring import make_client, read_inputs, resolve_pipeline, run_tailoring
     from app.settings import get_settings
 
+    want_json = _wants_json(as_json, format)
     settings = get_settings()
     inputs = read_inputs(resume, jd, settings)
     chosen = resolve_pipeline(pipeline, model)
     client = make_client(use_cache=settings.cache_enabled and not no_cache, settings=settings)
     result = asyncio.run(run_tailoring(inputs, chosen, client, settings=settings))
 
-    if format is OutputFormat.json:
+    if want_json:
         text = json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
     else:
         text = result.markdown + _suggestions_markdown(result.suggestions)
@@ -52,6 +63,12 @@ def optimize(
         sys.stdout.write(text)
     if not quiet:
         _summary(result, out)
+
+
+def _wants_json(as_json: bool, format: OutputFormat | None) -> bool:
+    if as_json and format is OutputFormat.md:
+        raise typer.BadParameter("--format md contradicts --json", param_hint="'--format'")
+    return as_json or format is OutputFormat.json
 
 
 def _suggestions_markdown(suggestions: list[Suggestion]) -> str:
@@ -75,5 +92,6 @@ def _summary(result: TailorResult, out: Path | None) -> None:
         f"{usage['input_tokens']}+{usage['output_tokens']} tokens, {usage['calls']} calls "
         f"({usage['cache_hits']} cached) · {result.latency_ms / 1000:.1f}s"
         + (f" · written to {out}" if out else "")
-        + "[/dim]"
+        + "[/dim]",
+        soft_wrap=True,  # one line even when piped (rich would wrap at 80 columns)
     )

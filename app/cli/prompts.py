@@ -8,9 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from rich.console import Console
+    from rich.table import Table
 
     from app.registry import Registry
+
+COLUMN_GAP = 2  # `tailor prompts list`: characters between two columns
+MIN_DESCRIPTION = 12  # below this a description says nothing; the table is then wider than the console
 
 app = typer.Typer(help="Versioned prompts, pipeline manifests and aliases.", no_args_is_help=True)
 
@@ -30,29 +36,68 @@ def _console() -> Console:
 @app.command("list")
 def list_() -> None:
     """Prompt versions (released or draft), pipelines with their hashes, and aliases."""
+    reg = _registry()
+    prompt_rows = [
+        (
+            name,
+            p.version,
+            _status(reg.lock.is_released(p.ref)),
+            p.parent or "",
+            p.content_hash[:12],
+            p.description,
+        )
+        for name in reg.prompt_names()
+        for p in reg.versions(name)
+    ]
+    aliases = reg.aliases()
+    pipeline_rows = [
+        (
+            pipe.label,
+            pipe.short_hash,
+            _status(reg.lock.pipeline_released(pipe.label)),
+            ", ".join(a.alias for a in aliases if a.pipeline_hash == pipe.hash),
+            pipe.description,
+        )
+        for pipe in reg.pipelines()
+    ]
+    console = _console()
+    prompt_columns = ("prompt", "version", "status", "parent", "hash")
+    console.print(_described_table("Prompts", prompt_columns, prompt_rows, console.width))
+    console.print()
+    pipeline_columns = ("label", "hash", "status", "aliases")
+    console.print(_described_table("Pipelines", pipeline_columns, pipeline_rows, console.width))
+
+
+def _status(released: bool) -> str:
+    return "released" if released else "draft"
+
+
+def _described_table(
+    title: str, columns: tuple[str, ...], rows: Sequence[tuple[str, ...]], console_width: int
+) -> Table:
+    """Identity columns keep their full width (a hash cut to `e8…` is useless); the description,
+    last, gets what is left of the console (80 columns when piped) and ends in an ellipsis."""
+    from rich import box
     from rich.table import Table
 
-    reg = _registry()
-    table = Table(title="Prompts", title_justify="left")
-    for col in ("prompt", "version", "status", "parent", "hash"):
-        table.add_column(col, no_wrap=True)
-    table.add_column("description", no_wrap=True, overflow="ellipsis", max_width=60)
-    for name in reg.prompt_names():
-        for p in reg.versions(name):
-            status = "released" if reg.lock.is_released(p.ref) else "draft"
-            table.add_row(name, p.version, status, p.parent or "", p.content_hash[:12], p.description)
-    pipes = Table(title="Pipelines", title_justify="left")
-    for col in ("label", "hash", "status", "aliases"):
-        pipes.add_column(col, no_wrap=True)
-    pipes.add_column("description", no_wrap=True, overflow="ellipsis", max_width=60)
-    aliases = reg.aliases()
-    for pipe in reg.pipelines():
-        names = ", ".join(a.alias for a in aliases if a.pipeline_hash == pipe.hash)
-        status = "released" if reg.lock.pipeline_released(pipe.label) else "draft"
-        pipes.add_row(pipe.label, pipe.short_hash, status, names, pipe.description)
-    console = _console()
-    console.print(table)
-    console.print(pipes)
+    widths = [max([len(column), *(len(row[index]) for row in rows)]) for index, column in enumerate(columns)]
+    left = console_width - sum(widths) - COLUMN_GAP * len(widths)
+    table = Table(
+        title=title,
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        padding=(0, 1, 0, 0),  # with the box's blank separator: COLUMN_GAP between columns
+    )
+    for column, width in zip(columns, widths, strict=True):
+        table.add_column(column, no_wrap=True, width=width)
+    table.add_column(
+        "description", no_wrap=True, overflow="ellipsis", width=max(MIN_DESCRIPTION, min(60, left))
+    )
+    for row in rows:
+        table.add_row(*row)
+    return table
 
 
 @app.command()

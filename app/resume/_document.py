@@ -18,6 +18,10 @@ SCHEMA_PATH = Path(__file__).with_name("jsonresume.schema.json")
 # Where the pipeline may change text. Everything else is copied from the source untouched.
 REWRITABLE_SECTIONS = ("work", "projects", "volunteer")
 
+# What makes a JSON document a resume: one of these basics, or an entry with text in one of these.
+CONTENT_BASICS = ("name", "label", "summary")
+CONTENT_SECTIONS = ("work", "education", "skills", "projects", "volunteer")
+
 
 @lru_cache(maxsize=1)
 def _validator() -> Any:
@@ -77,8 +81,14 @@ def resume_text(resume: dict[str, Any] | str) -> str:
 
 
 def load_resume_source(raw: str) -> dict[str, Any]:
-    """A resume file's text -> a valid JSON Resume: JSON is validated, anything else parsed as text."""
+    """A resume file's text -> a valid JSON Resume: JSON is validated, anything else parsed as text.
+
+    JSON must also carry resume content (see `has_resume_content`): a schema-valid object such as
+    `{"name": "pizza"}` would otherwise be tailored into an empty page, at the price of model calls.
+    """
     stripped = raw.lstrip("\ufeff").strip()
+    if stripped.startswith("["):
+        _refuse_json_array(stripped)
     if stripped.startswith("{"):
         try:
             document = json.loads(stripped)
@@ -86,8 +96,36 @@ def load_resume_source(raw: str) -> dict[str, Any]:
             raise InputError(
                 f"resume looks like JSON but is not valid JSON (line {exc.lineno}: {exc.msg})"
             ) from exc
-        return validate_resume(document)
+        resume = validate_resume(document)
+        if not has_resume_content(resume):
+            raise InputError(
+                "resume JSON has no resume content: a JSON Resume needs basics.name, basics.label or "
+                "basics.summary, or an entry in " + ", ".join(CONTENT_SECTIONS)
+            )
+        return resume
     from app.resume._parse_text import parse_resume_text
 
     document = parse_resume_text(stripped)
     return validate_resume(document)
+
+
+def has_resume_content(resume: dict[str, Any]) -> bool:
+    """True if a JSON Resume says something: JSON Resume makes every field optional, so a document
+    needs at least one of basics.name/label/summary, or a section entry holding some text."""
+    basics = resume.get("basics")
+    if isinstance(basics, dict) and any(
+        isinstance(basics.get(key), str) and basics[key].strip() for key in CONTENT_BASICS
+    ):
+        return True
+    return any(
+        any(text.strip() for _, text in iter_strings(resume.get(section))) for section in CONTENT_SECTIONS
+    )
+
+
+def _refuse_json_array(text: str) -> None:
+    """A text resume may start with "["; one that parses as JSON is an array, not a resume."""
+    try:
+        json.loads(text)
+    except json.JSONDecodeError:
+        return
+    raise InputError("resume is a JSON array; a JSON Resume is a JSON object (jsonresume.org/schema)")
