@@ -2,30 +2,66 @@
 
 Every process of a team (CLI, CI runner, later the server) must agree on two locations:
 `state_url` (aliases such as `production`) and `tracking_uri` (MLflow). Both are one setting each.
+
+The project (prompt registry, golden sets, data) is found where the user stands: the nearest
+folder at or above the working directory that holds `prompt_registry/`, as git finds `.git`;
+`TAILOR_HOME` overrides. Only what needs the project fails without one (see docs/settings.md).
 """
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, PrivateAttr, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    DotEnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from app.environment import apply_quiet_environment
+from app.errors import ConfigError
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Where Tailor's code is installed from (its hash keys results); not the user's project, which is
+# `TailorSettings.home`. PROJECT_ROOT: the same folder, the checkout the tests run in.
+CODE_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = CODE_ROOT
+PROJECT_MARKER = "prompt_registry"
+ENV_FILE = ".env"
+
+
+def find_project(start: Path) -> Path | None:
+    """The nearest folder at or above `start` holding `prompt_registry/`, or None."""
+    start = start.resolve()
+    return next((folder for folder in (start, *start.parents) if (folder / PROJECT_MARKER).is_dir()), None)
 
 
 class TailorSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="TAILOR_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="TAILOR_", extra="ignore", validate_by_name=True)
 
-    home: Path = Field(default=PROJECT_ROOT, description="Project root: registry, golden sets, data.")
+    home_dir: Path | None = Field(
+        default=None,
+        validation_alias="TAILOR_HOME",
+        description="Project root (registry, golden sets, data); default: found from the working directory.",
+    )
     data_dir: Path | None = Field(default=None, description="Local state; default <home>/data.")
     registry_dir: Path | None = Field(default=None, description="Default <home>/prompt_registry.")
     datasets_dir: Path | None = Field(default=None, description="Default <home>/golden.")
     state_url: str | None = Field(default=None, description="State store (SQLite or PostgreSQL); default sqlite:///<data>/state.db")
-    tracking_uri: str | None = Field(default=None, description="MLflow; default sqlite:///<data>/mlflow.db")
+    tracking_uri: str | None = Field(
+        default=None, description="MLflow; default MLFLOW_TRACKING_URI, else sqlite:///<data>/mlflow.db"
+    )
+    mlflow_tracking_uri: str | None = Field(
+        default=None, validation_alias="MLFLOW_TRACKING_URI", description="MLflow's own variable; TAILOR_TRACKING_URI wins."
+    )
+    mlflow_experiment_name: str | None = Field(
+        default=None,
+        validation_alias="MLFLOW_EXPERIMENT_NAME",
+        description="One MLflow experiment for every evaluation, instead of tailor/<pipeline label>.",
+    )
     cache_enabled: bool = True
     cache_path: Path | None = None
     judge_model: str = "local/smollm2"
@@ -38,54 +74,93 @@ class TailorSettings(BaseSettings):
     local_seed: int = 7
     log_level: str = "WARNING"
 
+    _searched_from: Path = PrivateAttr(default_factory=Path.cwd)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """As pydantic-settings does, but `.env` is read from the project too, not only the cwd."""
+        project_env = DotEnvSettingsSource(settings_cls, env_file=_env_files())
+        return init_settings, env_settings, project_env, file_secret_settings
+
     @model_validator(mode="after")
-    def _derive_paths(self) -> TailorSettings:
-        self.home = self.home.resolve()
-        if self.data_dir is None:
-            self.data_dir = self.home / "data"
-        if self.registry_dir is None:
-            self.registry_dir = self.home / "prompt_registry"
-        if self.datasets_dir is None:
-            self.datasets_dir = self.home / "golden"
-        if self.state_url is None:
-            self.state_url = f"sqlite:///{self.data_dir / 'state.db'}"
-        if self.tracking_uri is None:
-            self.tracking_uri = f"sqlite:///{self.data_dir / 'mlflow.db'}"
-        if self.cache_path is None:
-            self.cache_path = self.data_dir / "llm_cache.db"
+    def _find_home(self) -> TailorSettings:
+        if self.home_dir is not None:
+            self.home_dir = self.home_dir.expanduser().resolve()
+        else:
+            self.home_dir = find_project(Path.cwd())
         return self
 
-    # Typed accessors: after validation these are never None.
+    # Typed accessors. Each one that needs the project raises ConfigError when there is none.
+    @property
+    def home(self) -> Path:
+        if self.home_dir is None:
+            raise ConfigError(
+                f"no Tailor project in {self._searched_from} or above (no {PROJECT_MARKER}/ folder); "
+                "run tailor inside a checkout or set TAILOR_HOME"
+            )
+        return self.home_dir
+
+    @property
+    def code_root(self) -> Path:
+        """The folder holding the running `app` and `evals` packages (hashed into results keys)."""
+        return CODE_ROOT
+
     @property
     def data(self) -> Path:
-        assert self.data_dir is not None
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        return self.data_dir
+        folder = self._data_folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
 
     @property
     def registry(self) -> Path:
-        assert self.registry_dir is not None
-        return self.registry_dir
+        if self.registry_dir is not None:
+            return self.registry_dir
+        folder = self.home / PROJECT_MARKER
+        if not folder.is_dir():
+            raise ConfigError(f"TAILOR_HOME={self.home} has no {PROJECT_MARKER}/ folder")
+        return folder
 
     @property
     def datasets(self) -> Path:
-        assert self.datasets_dir is not None
-        return self.datasets_dir
+        return self.datasets_dir if self.datasets_dir is not None else self.home / "golden"
 
     @property
     def state(self) -> str:
-        assert self.state_url is not None
-        return self.state_url
+        return self.state_url or f"sqlite:///{self._data_folder() / 'state.db'}"
 
     @property
     def tracking(self) -> str:
-        assert self.tracking_uri is not None
-        return self.tracking_uri
+        """The MLflow tracking URI every run, trace and prompt copy goes to (and the CLI prints)."""
+        return self.tracking_uri or self.mlflow_tracking_uri or f"sqlite:///{self._data_folder() / 'mlflow.db'}"
+
+    @property
+    def experiment(self) -> str | None:
+        """The MLflow experiment every evaluation logs to, when the user named one (else per pipeline)."""
+        return self.mlflow_experiment_name or None
 
     @property
     def cache_file(self) -> Path:
-        assert self.cache_path is not None
-        return self.cache_path
+        return self.cache_path if self.cache_path is not None else self._data_folder() / "llm_cache.db"
+
+    def _data_folder(self) -> Path:
+        return self.data_dir if self.data_dir is not None else self.home / "data"
+
+
+def _env_files() -> tuple[Path, ...]:
+    """The project's `.env` (so a subfolder sees the same settings), then the working directory's."""
+    named = os.environ.get("TAILOR_HOME")
+    home = Path(named).expanduser() if named else find_project(Path.cwd())
+    local = Path(ENV_FILE)
+    if home is None or (home / ENV_FILE).resolve() == local.resolve():
+        return (local,)
+    return (home / ENV_FILE, local)
 
 
 @lru_cache(maxsize=1)

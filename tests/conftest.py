@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from app.environment import apply_quiet_environment
+from app.models import close_response_caches
 from app.settings import PROJECT_ROOT, reset_settings
 from tests.fakes import ScriptedLLM, echo_last_user
 
@@ -28,10 +29,13 @@ def isolated_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     """Every test gets its own state store, cache and MLflow folder; nothing touches ./data."""
     data = tmp_path / "data"
     monkeypatch.setenv("TAILOR_DATA_DIR", str(data))
-    for key in ("TAILOR_STATE_URL", "TAILOR_TRACKING_URI", "TAILOR_CACHE_PATH", "TAILOR_REGISTRY_DIR"):
+    monkeypatch.setenv("TAILOR_HOME", str(PROJECT_ROOT))  # this checkout, whatever the test's cwd
+    for key in ("TAILOR_STATE_URL", "TAILOR_TRACKING_URI", "TAILOR_CACHE_PATH", "TAILOR_REGISTRY_DIR",
+                "MLFLOW_TRACKING_URI", "MLFLOW_EXPERIMENT_NAME"):
         monkeypatch.delenv(key, raising=False)
     reset_settings()
     yield data
+    close_response_caches()  # the process's shared cache for this test's data folder
     reset_settings()
 
 

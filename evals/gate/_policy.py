@@ -17,9 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from app.errors import ConfigError
 from app.hashing import sha256_json
-from app.settings import PROJECT_ROOT
+from app.settings import PROJECT_ROOT, get_settings
 
-DEFAULT_POLICY_PATH = PROJECT_ROOT / "ci" / "gate_policy.yaml"
+POLICY_FILE = Path("ci") / "gate_policy.yaml"
+DEFAULT_POLICY_PATH = PROJECT_ROOT / POLICY_FILE  # Tailor's own; load_policy() reads the project's
 
 # What a metric's per-case number is read from (evals/gate/_metrics.py):
 #   score               scores[metric]: value, or the pass flag for compare "pass_rate"
@@ -123,7 +124,7 @@ def _is_pattern(name: str) -> bool:
 
 def load_policy(path: Path | None = None) -> GatePolicy:
     """Read and validate a policy file; a bad file raises ConfigError naming the field."""
-    path = path or DEFAULT_POLICY_PATH
+    path = path or get_settings().home / POLICY_FILE
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:

@@ -51,7 +51,7 @@ def _hashes(ref: str, dataset: str, policy_path: Path | None) -> tuple[Registry,
     pipeline = resolve_pipeline(ref, None, registry)
     data = open_dataset(dataset, settings.datasets)
     policy = load_policy(policy_path or default_policy_path())
-    return registry, pipeline, data.content_hash, policy.hash(), code_hash(settings.home)
+    return registry, pipeline, data.content_hash, policy.hash(), code_hash(settings.code_root)
 
 
 def promote(

@@ -151,7 +151,7 @@ async def _evaluate_case(
 async def run_eval(plan: EvalPlan, settings: TailorSettings, *, progress: Progress | None = None) -> Path:
     """Run (or resume) the evaluation; returns the results folder with summary.json written."""
     if not plan.code:
-        plan.code = code_hash(settings.home)
+        plan.code = code_hash(settings.code_root)
     folder, meta = prepare_run_dir(plan, settings)
     writer = ResultsWriter(folder)
     done = writer.finished_ids()

@@ -44,8 +44,15 @@ def check_environment() -> None:
         )
 
 
+def shared_experiment() -> str | None:
+    """The experiment the user named in `MLFLOW_EXPERIMENT_NAME`, shared by every pipeline."""
+    from app.settings import get_settings
+
+    return get_settings().experiment
+
+
 def experiment_name(pipeline: Pipeline) -> str:
-    return f"tailor/{pipeline.label}"
+    return shared_experiment() or f"tailor/{pipeline.label}"
 
 
 def artifact_location(tracking_uri: str, name: str) -> str | None:
@@ -58,11 +65,14 @@ def artifact_location(tracking_uri: str, name: str) -> str | None:
 
 
 def ensure_experiment(client: MlflowClient, pipeline: Pipeline, tracking_uri: str) -> str:
-    """The pipeline's experiment id, created (or restored) if need be; tagged with the pipeline hash."""
+    """The pipeline's experiment id, created (or restored) if need be; tagged with the pipeline hash
+    unless the user chose an experiment that every pipeline shares (runs carry `pipeline.hash`)."""
     from mlflow.exceptions import MlflowException
 
     name = experiment_name(pipeline)
-    tags = {"tailor.pipeline_label": pipeline.label, "tailor.pipeline_hash": pipeline.hash}
+    tags: dict[str, str] = {}
+    if shared_experiment() is None:
+        tags = {"tailor.pipeline_label": pipeline.label, "tailor.pipeline_hash": pipeline.hash}
     experiment = client.get_experiment_by_name(name)
     if experiment is None:
         try:

@@ -1,6 +1,7 @@
 """Log a finished results folder to MLflow: one run per evaluation, one experiment per pipeline.
 
     experiment  tailor/<pipeline label>            tagged with the pipeline hash
+                (or MLFLOW_EXPERIMENT_NAME, shared by every pipeline: see docs/settings.md)
     run         <dataset>:<split> @ <start time>   params, metrics, the per-case table, artifacts
 
 Idempotent: the run id is kept in `<run dir>/mlflow.json` ({tracking_uri: run_id}); logging the
