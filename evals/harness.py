@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.settings import get_settings
-from evals.scorers import DEFAULT_SCORERS
+from evals.scorers import default_scorers, judge_model_extras, needs_judge_model, resolve_names
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -24,8 +24,9 @@ if TYPE_CHECKING:
 
     Progress = Callable[[CaseRecord], None]
 
-FULL_SCORERS = (*DEFAULT_SCORERS, "semantic_similarity", "judge")  # what `tailor eval` runs by default
-RAGAS_LLM = ("ragas_faithfulness", "ragas_relevancy")
+# Derived from the scorer catalogue (docs/scorers.md); `_scorer_names` reads the catalogue itself.
+FULL_SCORERS = default_scorers(optional=True, judge=True)  # what `tailor eval` runs by default
+RAGAS_LLM = judge_model_extras()  # added when --judge-model is given
 
 
 @dataclass
@@ -43,12 +44,11 @@ class EvalRequest:
 
 
 def _scorer_names(request: EvalRequest) -> list[str]:
-    from evals.scorers import resolve_names
-
+    """The named scorers, else every default scorer, plus the judge-model extras with --judge-model."""
     if request.scorers:
         return resolve_names(request.scorers)
-    names = list(FULL_SCORERS) + (list(RAGAS_LLM) if request.judge_model else [])
-    return resolve_names(names)
+    extras = judge_model_extras() if request.judge_model else ()
+    return resolve_names([*default_scorers(optional=True, judge=True), *extras])
 
 
 @dataclass
@@ -81,7 +81,7 @@ def plan_evaluation(request: EvalRequest) -> EvalPlan:
     names = _scorer_names(request)
     scorer_kwargs: dict[str, Any] = {}
     judge_info = None
-    if any(n in ("judge", *RAGAS_LLM) for n in names):
+    if needs_judge_model(names):
         from evals.judge import CalibrationStore, JudgeConfig, judge_run_info
 
         judge_model = request.judge_model or settings.judge_model
@@ -101,7 +101,7 @@ def plan_evaluation(request: EvalRequest) -> EvalPlan:
         out_dir=request.out,
         judge=judge_info,
         scorer_kwargs=scorer_kwargs,
-        code=code_hash(settings.home),
+        code=code_hash(settings.code_root),
     )
 
 

@@ -80,6 +80,7 @@ from evals.gate._gate import (
     GateProgress,
     GateRequest,
     default_policy_path,
+    gate_scorers,
     run_gate,
 )
 from evals.gate._promote import GATED_ALIASES, HistoryRow, history, promote, rollback
@@ -94,6 +95,7 @@ __all__ += [
     "GateRequest",
     "HistoryRow",
     "default_policy_path",
+    "gate_scorers",
     "history",
     "promote",
     "rollback",

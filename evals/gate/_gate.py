@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.settings import get_settings
 from evals.gate._models import PairwiseSummary, Verdict, VerdictKey
+from evals.scorers import default_scorers
 
 if TYPE_CHECKING:
     from evals.datasets import Dataset
@@ -26,7 +27,9 @@ if TYPE_CHECKING:
     from evals.harness import EvalOutcome, EvalRequest
     from evals.runner import CaseRecord, EvalPlan
 
-GATE_SCORERS = ("structure", "jd_coverage", "fabrication", "narrative", "length_and_style", "usage")
+# The plain default scorers, derived from the scorer catalogue (docs/scorers.md). A run's key hashes
+# its scorer set, so a change here makes every earlier run unreusable.
+GATE_SCORERS = default_scorers()
 POLICY_FILE = Path("ci") / "gate_policy.yaml"
 
 
@@ -72,12 +75,9 @@ def default_policy_path() -> Path:
 
 
 def gate_scorers(request: GateRequest) -> list[str]:
-    names = list(GATE_SCORERS)
-    if request.similarity:
-        names.append("semantic_similarity")
-    if request.judge_model:
-        names.append("judge")
-    return names
+    """The default scorers; with `similarity`, those needing an optional package (semantic_similarity);
+    with a judge model, those needing one (the judge). The Ragas LLM metrics are not gated."""
+    return list(default_scorers(optional=request.similarity, judge=bool(request.judge_model)))
 
 
 def _eval_request(request: GateRequest, pipeline: str) -> EvalRequest:

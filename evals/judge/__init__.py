@@ -1,6 +1,7 @@
 """The LLM judge: rubric scorers (`judge_<rubric>`), pairwise comparison, and calibration on human labels.
 
-Importing this package registers the `judge` scorer (async, kind "judge", needs a model client).
+The `judge` scorer is registered in the scorer catalogue by evals/scorers/judge.py, which calls
+`judge` here on first use.
 """
 
 from evals.judge._calibrate import LabelRow, agreement, calibrate, judge_run_info, load_labels

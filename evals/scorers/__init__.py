@@ -1,4 +1,8 @@
-"""Scorers: pure deterministic checks, Ragas metrics and the LLM judge, behind one registry."""
+"""Scorers: pure deterministic checks, Ragas metrics and the LLM judge, behind one catalogue.
+
+Each scorer declares on its `@scorer` decorator whether it is a default, a fact check, needs a judge
+model or an optional package; every list of scorers is derived from that (docs/scorers.md).
+"""
 
 from __future__ import annotations
 
@@ -6,36 +10,32 @@ import asyncio
 import inspect
 from typing import Any
 
-from evals.scorers import fabrication, jd_coverage, length_style, narrative, structure, usage  # noqa: F401
 from evals.scorers._base import SCORERS, Offense, Sample, Score, ScorerInfo, scorer
+from evals.scorers._catalogue import (
+    SCORER_MODULES,
+    ScorerUnavailableError,
+    catalogue,
+    default_scorers,
+    fact_scorers,
+    judge_model_extras,
+    load_scorer_modules,
+    needs_judge_model,
+    optional_scorers,
+    resolve_names,
+    unavailable,
+)
 
-DEFAULT_SCORERS = ("structure", "jd_coverage", "fabrication", "narrative", "length_and_style", "usage")
-OPTIONAL_SCORERS = ("semantic_similarity", "ragas_faithfulness", "ragas_relevancy", "judge")
+load_scorer_modules()
 
-
-def _load_optional() -> None:
-    """Scorers with heavy dependencies register on first use."""
-    import contextlib
-
-    for module in ("evals.scorers.ragas_metrics", "evals.judge"):
-        with contextlib.suppress(ImportError):
-            __import__(module)
+# Derived from the catalogue (kept importable under their old names): see docs/scorers.md.
+DEFAULT_SCORERS = default_scorers()  # deterministic, no extra package, no judge model
+OPTIONAL_SCORERS = optional_scorers()
+FACT_SCORERS = fact_scorers()
 
 
 def available() -> dict[str, ScorerInfo]:
-    _load_optional()
-    return dict(SCORERS)
-
-
-def resolve_names(names: list[str] | None) -> list[str]:
-    from app.errors import NotFoundError
-
-    chosen = list(names) if names else list(DEFAULT_SCORERS)
-    known = available()
-    unknown = [n for n in chosen if n not in known]
-    if unknown:
-        raise NotFoundError(f"unknown scorer(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
-    return chosen
+    """Every registered scorer (an unavailable one too: `unavailable()` says which, and why)."""
+    return catalogue()
 
 
 async def score_sample(sample: Sample, names: list[str], **model_kwargs: Any) -> dict[str, Score]:
@@ -49,7 +49,7 @@ async def score_sample(sample: Sample, names: list[str], **model_kwargs: Any) ->
             if inspect.iscoroutinefunction(info.fn):
                 out = await info.fn(sample, **model_kwargs)
             else:
-                out = await asyncio.to_thread(info.fn, sample) if info.needs_model else info.fn(sample)
+                out = await asyncio.to_thread(info.fn, sample) if info.needs_judge_model else info.fn(sample)
         except Exception as exc:  # a broken metric is reported, never silently dropped or zeroed
             return [
                 Score.missing(
@@ -66,13 +66,25 @@ async def score_sample(sample: Sample, names: list[str], **model_kwargs: Any) ->
 
 __all__ = [
     "DEFAULT_SCORERS",
+    "FACT_SCORERS",
     "OPTIONAL_SCORERS",
     "SCORERS",
+    "SCORER_MODULES",
     "Offense",
     "Sample",
     "Score",
+    "ScorerInfo",
+    "ScorerUnavailableError",
     "available",
+    "catalogue",
+    "default_scorers",
+    "fact_scorers",
+    "judge_model_extras",
+    "load_scorer_modules",
+    "needs_judge_model",
+    "optional_scorers",
     "resolve_names",
     "score_sample",
     "scorer",
+    "unavailable",
 ]

@@ -116,24 +116,48 @@ AsyncScorer = Callable[..., Awaitable[Score | list[Score]]]
 
 @dataclass(frozen=True)
 class ScorerInfo:
+    """A catalogue entry: what the `@scorer` decorator declared about one scorer."""
+
     name: str
     kind: ScorerKind
     fn: Callable[..., Any]
-    needs_model: bool
+    needs_judge_model: bool  # gets the judge's `config` and a model client
     description: str
+    default: bool = False  # runs when no scorers are named (with `requires` met and a judge model, if needed)
+    fact_check: bool = False  # a fact scorer: measured on the labelled fabrications
+    requires: tuple[str, ...] = ()  # packages imported on first use; missing ones make it unavailable
 
 
 SCORERS: dict[str, ScorerInfo] = {}
 
 
 def scorer(
-    name: str, kind: ScorerKind = "deterministic", *, needs_model: bool = False
+    name: str,
+    kind: ScorerKind = "deterministic",
+    *,
+    default: bool = False,
+    fact_check: bool = False,
+    needs_judge_model: bool = False,
+    requires: tuple[str, ...] = (),
 ) -> Callable[[Any], Any]:
-    """Register a scorer function under `name` (inspect_ai style, as a decorator)."""
+    """Register a scorer function under `name` in the catalogue (inspect_ai style, as a decorator).
+
+    Everything a list of scorers is chosen by is declared here; evals/scorers/_catalogue.py derives
+    the lists (the defaults, the gate's, the fact scorers) from these declarations.
+    """
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
         doc = (fn.__doc__ or "").strip().splitlines()
-        SCORERS[name] = ScorerInfo(name, kind, fn, needs_model, doc[0] if doc else "")
+        SCORERS[name] = ScorerInfo(
+            name,
+            kind,
+            fn,
+            needs_judge_model,
+            doc[0] if doc else "",
+            default=default,
+            fact_check=fact_check,
+            requires=tuple(requires),
+        )
         return fn
 
     return register

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from app.errors import InputError
 from app.grounding._normalize import normalize_text
+from evals.scorers._catalogue import fact_scorers, resolve_names
 
 
 class LabelledFabrication(BaseModel):
@@ -78,16 +79,15 @@ def _beside(offense: dict[str, Any], label: LabelledFabrication, lines: list[str
     return bool(got) and any(got in line and wanted in line for line in lines)
 
 
-FACT_SCORERS = ("fabrication", "narrative")
+FACT_SCORERS = fact_scorers()  # derived from the catalogue; kept importable here for callers
 
 
-def measure_labels(path: Path, scorers: tuple[str, ...] = FACT_SCORERS) -> dict[str, Any]:
-    """Score every labelled output with the fact scorers; agreement, recall by kind, every miss and
-    false alarm. An output counts as flagged when any of `scorers` fails it."""
+def measure_labels(path: Path, scorers: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """Score every labelled output with the fact scorers (or `scorers`); agreement, recall by kind,
+    every miss and false alarm. An output counts as flagged when any of `scorers` fails it."""
     from evals.harness import score_files
-    from evals.scorers import resolve_names
 
-    names = resolve_names(list(scorers))
+    names = resolve_names(list(scorers or fact_scorers()))
     rows, folder = read_labels(path), path.parent
     right, found, wanted = 0, Counter[str](), Counter[str]()
     misses: list[dict[str, str]] = []

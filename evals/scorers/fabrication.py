@@ -278,7 +278,7 @@ def spelled_like_source(value: Any, source_text: str) -> Any:
     return value
 
 
-@scorer("fabrication")
+@scorer("fabrication", default=True, fact_check=True)
 def fabrication(sample: Sample) -> Score:
     """Employers, titles, dates, degrees, certifications unchanged; every number, skill and name grounded."""
     lexicon = SkillLexicon.default()

