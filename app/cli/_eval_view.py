@@ -8,7 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 @contextmanager
@@ -37,9 +40,13 @@ def eval_progress(label: str, total: int, done: int, show: bool) -> Iterator[Cal
         yield advance
 
 
-def print_summary(summary: dict[str, Any], folder: Path) -> None:
+def print_summary(summary: dict[str, Any], folder: Path, console: Console | None = None) -> None:
+    """The metric table and run totals. An untrusted judge's metrics come last, apart and greyed,
+    under one line saying why they do not count and how to get a judge that does."""
     from rich.console import Console
     from rich.table import Table
+
+    from evals.report import judge_trust
 
     run = summary.get("run", {})
     table = Table(
@@ -51,30 +58,27 @@ def print_summary(summary: dict[str, Any], folder: Path) -> None:
         table.add_column(col, justify="right" if col != "metric" else "left")
     fmt = lambda v: "–" if v is None else f"{v:.3f}"  # noqa: E731
     judge = run.get("judge") or {}
-    for name, m in summary.get("metrics", {}).items():
-        if name.startswith("judge_") and not judge.get("calibrated"):
-            name += " *"
-        extra = f" (lift {m['mean_lift']:+.3f})" if "mean_lift" in m else ""
-        reasons = "; ".join(f"{k} ×{v}" for k, v in m.get("missing_reasons", {}).items())
-        table.add_row(
-            name,
-            fmt(m["mean"]) + extra,
-            fmt(m["pass_rate"]),
-            str(m["n"]),
-            str(m["missing"]) + (f" ({reasons[:50]})" if reasons else ""),
-        )
+    trust = judge_trust(judge)
+    metrics: dict[str, dict[str, Any]] = summary.get("metrics", {})
+    advisory = [name for name in metrics if trust.is_advisory(name)]
+    for name in [name for name in metrics if name not in advisory]:
+        table.add_row(*_metric_cells(name, metrics[name], fmt))
+    if advisory:
+        table.add_section()
+        for name in advisory:
+            table.add_row(*_metric_cells(f"{name} *", metrics[name], fmt), style="dim")
     lat, usage, cases = summary.get("latency_ms", {}), summary.get("usage", {}), summary.get("cases", {})
-    console = Console()
+    console = console or Console()
     console.print(table)
-    if judge and not judge.get("calibrated"):
-        console.print("[yellow]* from an uncalibrated judge: agreement with human labels unknown[/]")
+    if advisory:
+        console.print(f"* {trust.advisory_line}", style="dim", markup=False, highlight=False)
     console.print(
         f"cases {cases.get('ok')}/{cases.get('total')} ok · latency p50 {fmt((lat.get('p50') or 0) / 1000)}s "
         f"p95 {fmt((lat.get('p95') or 0) / 1000)}s · tokens {usage.get('input_tokens')}+{usage.get('output_tokens')} "
         f"· cost ${usage.get('cost_usd', 0):.4f} · model calls {usage.get('cache_misses', 0)} "
         f"(cache hits {usage.get('cache_hits', 0)})"
         + (f" · judge calls {int(usage['judge']['calls'])}" if usage.get("judge") else "")
-        + (f" · judge {judge.get('model')} {_calibration(judge)}" if judge else "")
+        + (f" · judge {judge.get('model')} {_calibration(judge, trust.min_kappa)}" if judge else "")
     )
     rewrites = summary.get("rewrites")
     if rewrites:
@@ -87,14 +91,26 @@ def print_summary(summary: dict[str, Any], folder: Path) -> None:
     console.print(f"results: {folder}  ·  report: {folder / 'report.html'}")
 
 
-def _calibration(judge: dict[str, Any]) -> str:
+def _metric_cells(name: str, m: dict[str, Any], fmt: Callable[[Any], str]) -> tuple[str, ...]:
+    extra = f" (lift {m['mean_lift']:+.3f})" if "mean_lift" in m else ""
+    reasons = "; ".join(f"{k} ×{v}" for k, v in m.get("missing_reasons", {}).items())
+    return (
+        name,
+        fmt(m["mean"]) + extra,
+        fmt(m["pass_rate"]),
+        str(m["n"]),
+        str(m["missing"]) + (f" ({reasons[:50]})" if reasons else ""),
+    )
+
+
+def _calibration(judge: dict[str, Any], min_kappa: float) -> str:
     if not judge.get("calibrated"):
         return "[yellow]uncalibrated[/] (tailor judge calibrate)"
     kappas = [k for k in (judge.get("kappa") or {}).values() if k is not None]
     if not kappas:
         return "calibrated (kappa undefined)"
     worst = min(kappas)
-    note = "" if worst >= 0.4 else " [yellow]— weak agreement with humans: read judge scores with care[/]"
+    note = "" if worst >= min_kappa else f" [yellow]— below the policy's {min_kappa:g}: advisory[/]"
     return f"calibrated, kappa ≥ {worst:.2f}{note}"
 
 

@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from app.fileio import atomic_write_text
+from evals.report._judge_trust import JudgeTrust, judge_trust
 from evals.runner._records import (
     CASES_FILE,
     REPORT_FILE,
@@ -50,7 +51,13 @@ def write_report(run_dir: Path) -> Path:
     return path
 
 
-def render_report(run: dict[str, Any], records: list[CaseRecord], summary: dict[str, Any]) -> str:
+def render_report(
+    run: dict[str, Any],
+    records: list[CaseRecord],
+    summary: dict[str, Any],
+    trust: JudgeTrust | None = None,
+) -> str:
+    """The report's HTML; an untrusted judge's metrics (see `judge_trust`) are advisory throughout."""
     env = Environment(
         loader=FileSystemLoader(Path(__file__).parent),
         autoescape=True,  # resume text is untrusted: `<script>` must render as text
@@ -60,13 +67,16 @@ def render_report(run: dict[str, Any], records: list[CaseRecord], summary: dict[
     )
     env.filters["num"] = fmt_number
     env.filters["exact"] = exact_value
+    trust = trust or judge_trust(run.get("judge"))
     metrics: dict[str, dict[str, Any]] = summary.get("metrics") or {}
     ok = [r for r in records if r.status == "ok"]
-    cases = sorted((_case_view(r) for r in ok), key=lambda c: (not c["failing"], c["case_id"]))
+    cases = sorted((_case_view(r, trust) for r in ok), key=lambda c: (not c["failing"], c["case_id"]))
     usage = summary.get("usage") or {}
     context = {
         "header": _header(run, summary),
-        "metrics": metrics,
+        "judge_advisory": trust.advisory_line,
+        "metrics": {name: m for name, m in metrics.items() if not trust.is_advisory(name)},
+        "advisory_metrics": {name: m for name, m in metrics.items() if trust.is_advisory(name)},
         "latency": summary.get("latency_ms") or {},
         "usage": {
             **usage,
@@ -125,7 +135,8 @@ def _header(run: dict[str, Any], summary: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _case_view(record: CaseRecord) -> dict[str, Any]:
+def _case_view(record: CaseRecord, trust: JudgeTrust) -> dict[str, Any]:
+    """One case for the template; only scores that count (not an untrusted judge's) can fail it."""
     offenses = [{"scorer": name, **o} for name, s in record.scores.items() for o in s.get("offenses") or []]
     tailored_md = str(record.output.get("markdown") or "")
     spans = [(o.get("span") or "", o.get("kind") or "offense") for o in offenses]
@@ -134,8 +145,11 @@ def _case_view(record: CaseRecord) -> dict[str, Any]:
     return {
         "case_id": record.case_id,
         "tags": record.tags,
-        "failing": any(s.get("passed") is False for s in record.scores.values()),
-        "scores": record.scores,
+        "failing": any(
+            s.get("passed") is False for name, s in record.scores.items() if not trust.is_advisory(name)
+        ),
+        "scores": {name: s for name, s in record.scores.items() if not trust.is_advisory(name)},
+        "advisory_scores": {name: s for name, s in record.scores.items() if trust.is_advisory(name)},
         "offenses": offenses,
         "source_html": highlight(record.source_markdown, lost),
         "tailored_html": highlight(tailored_md, spans),
