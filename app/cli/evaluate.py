@@ -28,7 +28,7 @@ def eval_command(
     model: Annotated[str | None, typer.Option(help="Run every agent on this model instead.")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the LLM cache.")] = False,
     no_track: Annotated[bool, typer.Option("--no-track", help="Do not log to MLflow.")] = False,
-    judge_n: Annotated[int, typer.Option(min=1, max=10, help="Judge samples per rubric.")] = 1,
+    judge_n: Annotated[int, typer.Option(min=1, max=20, help="Judge samples per rubric.")] = 1,
     out: Annotated[Path | None, typer.Option(help="Results folder (default: data/runs/<key>).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:

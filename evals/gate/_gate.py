@@ -134,7 +134,8 @@ def _records(folder: Path, ids: list[str], scorers: list[str] | None = None) -> 
 
 
 def judge_trusted(plan: EvalPlan, policy: GatePolicy) -> bool:
-    """A judge counts only when its version is calibrated with every rubric's kappa at the minimum."""
+    """A judge counts only when calibrated with every rubric's kappa at the policy's minimum: the
+    same rule the CLI table and the report apply (evals.report.judge_trust)."""
     judge = plan.judge or {}
     if not judge.get("calibrated"):
         return False
