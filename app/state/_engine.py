@@ -10,6 +10,8 @@ Migrations run under a lock that spans processes: `pg_advisory_lock`, or `flock`
 from __future__ import annotations
 
 import fcntl
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -77,8 +79,8 @@ def _configure_sqlite(engine: Engine, *, foreign_keys: bool, always_immediate: b
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself, below
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
+        _enable_wal(cursor)
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cursor.close()
@@ -87,6 +89,22 @@ def _configure_sqlite(engine: Engine, *, foreign_keys: bool, always_immediate: b
     def _on_begin(connection: Connection) -> None:
         writes = always_immediate or connection.get_execution_options().get(WRITE_OPTION, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+
+def _enable_wal(cursor: Any) -> None:
+    """Switch a fresh database file to WAL. Two processes opening a fresh file at once both try,
+    and the switch can answer "database is locked" at once rather than wait on the busy timeout
+    (seen twice here under load), so it is retried; once in WAL, the file stays so."""
+    for attempt in range(100):
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+                return
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 99:
+                raise
+            time.sleep(0.05)
 
 
 def migrate(url: str) -> None:
