@@ -17,7 +17,7 @@ from app.models._providers import (
     validate_model,
 )
 from app.models._types import CallRecord, ChatParams, ChatRequest, Completion
-from app.models._usage import UsageMeter
+from app.models._usage import UsageMeter, UsageSummary, UsageTotals
 
 DEFAULT_MODEL = "local/smollm2"
 
@@ -38,6 +38,8 @@ __all__ = [
     "ProviderReply",
     "ResponseCache",
     "UsageMeter",
+    "UsageSummary",
+    "UsageTotals",
     "close_response_caches",
     "provider_info",
     "register_plugin",

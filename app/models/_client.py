@@ -151,11 +151,13 @@ class ModelClient:
     def _lookup(self, request: ChatRequest, agent: str) -> Completion | None:
         if self.cache is None:
             return None
+        started = time.perf_counter()
         cached = self.cache.get(request.content_key())
         if cached is None:
             return None
-        record = cached.record.model_copy(
-            update={"agent": agent, "cached": True, "cost_usd": 0.0, "latency_ms": 0.0}
+        lookup_ms = round((time.perf_counter() - started) * 1000, 3)
+        record = cached.record.model_copy(  # model_latency_ms stays what the model took when it ran
+            update={"agent": agent, "cached": True, "cost_usd": 0.0, "latency_ms": lookup_ms}
         )
         self.meter.add(record)
         return Completion(text=cached.text, record=record)

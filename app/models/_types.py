@@ -37,7 +37,8 @@ class ChatRequest(BaseModel):
 
 
 class CallRecord(BaseModel):
-    """What one call cost. `cached` calls spent nothing now; `model_latency_ms` is when it ran."""
+    """What one call cost. `latency_ms` is the time it took now (a cache hit's is the look-up);
+    `model_latency_ms` is what the model took when it ran (for a cache hit, the original call)."""
 
     agent: str
     model: str

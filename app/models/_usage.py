@@ -1,11 +1,58 @@
-"""Collects every call's tokens, cost and latency, and sums them per agent for the run's result."""
+"""Collects every call's tokens, cost and latency, and sums them per agent for the run's result.
+
+Latency, per call: `latency_ms` is the time the call took now (the model call on a cache miss, the
+cache look-up on a hit). The summary's `model_latency_ms` sums only calls that reached a model now,
+so a cached run never reports more model time than it ran; what its cache hits took when they did
+reach a model is `cache_saved_ms`.
+"""
 
 from __future__ import annotations
 
 import threading
 from typing import Any
 
+from pydantic import BaseModel
+
 from app.models._types import CallRecord
+
+
+class UsageTotals(BaseModel):
+    """The sums over a set of calls: a run's totals, or one agent's share of them."""
+
+    calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+    latency_ms: float = 0.0
+    model_latency_ms: float = 0.0
+    cache_hits: int = 0
+    cache_misses: int = 0
+    cache_saved_ms: float = 0.0
+
+    def add(self, rec: CallRecord) -> None:
+        self.calls += 1
+        self.input_tokens += rec.input_tokens
+        self.output_tokens += rec.output_tokens
+        self.cost_usd = round(self.cost_usd + rec.cost_usd, 8)
+        self.latency_ms = round(self.latency_ms + rec.latency_ms, 3)
+        if rec.cached:
+            self.cache_hits += 1
+            self.cache_saved_ms = round(self.cache_saved_ms + rec.model_latency_ms, 3)
+        else:
+            self.cache_misses += 1
+            self.model_latency_ms = round(self.model_latency_ms + rec.latency_ms, 3)
+
+
+class UsageSummary(UsageTotals):
+    per_agent: dict[str, UsageTotals] = {}
+
+
+def summarize(records: list[CallRecord]) -> UsageSummary:
+    summary = UsageSummary()
+    for rec in records:
+        summary.add(rec)
+        summary.per_agent.setdefault(rec.agent, UsageTotals()).add(rec)
+    return summary
 
 
 class UsageMeter:
@@ -17,38 +64,13 @@ class UsageMeter:
         with self._lock:
             self.records.append(record)
 
-    def summary(self) -> dict[str, Any]:
+    def mark(self) -> int:
+        """A position in the record list; `summary(since=mark)` then covers only later calls."""
+        with self._lock:
+            return len(self.records)
+
+    def summary(self, *, since: int = 0) -> dict[str, Any]:
         """Totals and a per-agent breakdown, in the shape the pipeline's result carries."""
         with self._lock:
-            records = list(self.records)
-        per_agent: dict[str, dict[str, Any]] = {}
-        for rec in records:
-            agent = per_agent.setdefault(rec.agent, _empty())
-            _accumulate(agent, rec)
-        totals = _empty()
-        for rec in records:
-            _accumulate(totals, rec)
-        return {**totals, "per_agent": per_agent}
-
-
-def _empty() -> dict[str, Any]:
-    return {
-        "calls": 0,
-        "input_tokens": 0,
-        "output_tokens": 0,
-        "cost_usd": 0.0,
-        "latency_ms": 0.0,
-        "model_latency_ms": 0.0,
-        "cache_hits": 0,
-        "cache_misses": 0,
-    }
-
-
-def _accumulate(into: dict[str, Any], rec: CallRecord) -> None:
-    into["calls"] += 1
-    into["input_tokens"] += rec.input_tokens
-    into["output_tokens"] += rec.output_tokens
-    into["cost_usd"] = round(into["cost_usd"] + rec.cost_usd, 8)
-    into["latency_ms"] = round(into["latency_ms"] + rec.latency_ms, 3)
-    into["model_latency_ms"] = round(into["model_latency_ms"] + rec.model_latency_ms, 3)
-    into["cache_hits" if rec.cached else "cache_misses"] += 1
+            records = self.records[since:]
+        return summarize(records).model_dump()

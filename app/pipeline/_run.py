@@ -44,12 +44,12 @@ async def tailor(
         jd_text=vault.pseudonymise(strip_injections(jd_text)),  # injected lines are not requirements
         tracer=tracer or NoTracer(),
     )
-    before = len(client.meter.records)
+    before = client.meter.mark()
     flow = TailorFlow().bind(ctx, resume)
     await flow.kickoff_async()
     state = flow.state
     latency_ms = round((time.perf_counter() - started) * 1000, 3)
-    usage = _usage(client, before)
+    usage = client.meter.summary(since=before)  # this run's calls only (a client may serve several)
     log.info(
         "tailored resume=%s jd=%s pipeline=%s accepted=%d reverted=%d ms=%.0f",
         sha256_json(resume)[:12],
@@ -70,16 +70,6 @@ async def tailor(
         changes=state.changes,
         steps_ms=state.steps_ms,
     )
-
-
-def _usage(client: ModelClient, since: int) -> dict[str, Any]:
-    """This run's calls only (a client may serve several runs)."""
-    from app.models import UsageMeter
-
-    meter = UsageMeter()
-    for record in client.meter.records[since:]:
-        meter.add(record)
-    return meter.summary()
 
 
 def tailor_sync(*args: Any, **kwargs: Any) -> TailorResult:
