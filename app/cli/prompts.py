@@ -135,10 +135,14 @@ def show(
 
 @app.command()
 def diff(
-    old: Annotated[str, typer.Argument(help="name@v1, or a pipeline label/hash/alias")],
+    old: Annotated[str, typer.Argument(help="name@v1, or a pipeline label/hash/alias/manifest file")],
     new: Annotated[str, typer.Argument(help="name@v2 (or just v2), or a pipeline")],
 ) -> None:
-    """A readable diff between two prompt versions or two pipelines."""
+    """A readable diff between two prompt versions, or between two pipelines: their pins, then the
+    templates, shots and parameters of every prompt whose pin changed."""
+    from pathlib import Path
+
+    from app.registry import resolve_manifest
     from app.registry._diff import diff_pipelines, diff_prompts
 
     reg = _registry()
@@ -147,7 +151,13 @@ def diff(
         new_ref = new if "@" in new else f"{name}@{new}"
         text = diff_prompts(reg.prompt(old), reg.prompt(new_ref))
     else:
-        text = diff_pipelines(reg.resolve(old), reg.resolve(new))
+        old_pipe, new_pipe = (
+            resolve_manifest(Path(ref), reg.prompts_root)
+            if ref.endswith((".yaml", ".yml"))
+            else reg.resolve(ref)
+            for ref in (old, new)
+        )
+        text = diff_pipelines(old_pipe, new_pipe, reg.prompts_root)
     from rich.syntax import Syntax
 
     _console().print(Syntax(text, "diff", theme="ansi_dark", word_wrap=True) if text else "no differences")
@@ -157,11 +167,18 @@ def diff(
 def new(
     name: Annotated[str, typer.Argument(help="Prompt name")],
     from_: Annotated[str, typer.Option("--from", help="The version to start from, e.g. v2")],
-    description: Annotated[str | None, typer.Option(help="What this version changes")] = None,
+    description: Annotated[
+        str | None, typer.Option(help="What this version changes (default: 'Draft from vN: ' + the parent's)")
+    ] = None,
 ) -> None:
     """Start a new draft version of a prompt from an existing one (released versions never change)."""
     p = _registry().new_version(name, from_, description)
-    typer.echo(f"created {p.ref} (draft) at {p.path}; edit it, then: tailor prompts release {p.ref}")
+    typer.echo(f"created {p.ref} (draft, from {p.parent}) at {p.path}: {p.description}")
+    typer.echo(
+        f"next: edit it, pin it in a pipeline manifest, evaluate it with "
+        f"`tailor gate --candidate PIPELINE --baseline production`, and only if the gate passes: "
+        f"`tailor prompts release {p.ref}`"
+    )
 
 
 @app.command()

@@ -106,7 +106,8 @@ def list_versions(root: Path, name: str) -> list[str]:
 
 
 def create_version(root: Path, name: str, from_version: str, description: str | None) -> PromptVersion:
-    """Copy `from_version` into the next free version, with `parent` set to it."""
+    """Copy `from_version` into the next free version, with `parent` set to it; without a description
+    of its own, the draft keeps the parent's, prefixed `Draft from vN: `."""
     source = load_prompt_version(root, name, from_version)
     next_version = f"v{max(version_number(v) for v in list_versions(root, name)) + 1}"
     target = root / name / next_version
@@ -114,6 +115,6 @@ def create_version(root: Path, name: str, from_version: str, description: str | 
     meta_file = target / "prompt.yaml"
     meta = yaml.safe_load(meta_file.read_text(encoding="utf-8")) or {}
     meta["parent"] = from_version
-    meta["description"] = description or f"Draft derived from {from_version}; describe the change."
+    meta["description"] = description or f"Draft from {from_version}: {source.description}"
     meta_file.write_text(yaml.safe_dump(meta, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return load_prompt_version(root, name, next_version)
