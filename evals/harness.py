@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
     from app.registry import Pipeline
     from evals.datasets import Dataset
-    from evals.runner import CaseRecord, EvalPlan
+    from evals.runner import CaseRecord, EvalPlan, RunSummary
+    from evals.scorers import Sample
 
     Progress = Callable[[CaseRecord], None]
 
@@ -55,7 +56,7 @@ def _scorer_names(request: EvalRequest) -> list[str]:
 class EvalOutcome:
     """What an evaluation left behind: its summary, results folder, run-index key and MLflow run."""
 
-    summary: dict[str, Any]
+    summary: RunSummary
     folder: Path
     run_key: str
     pipeline: Pipeline
@@ -72,7 +73,7 @@ def plan_evaluation(request: EvalRequest) -> EvalPlan:
     from app.registry import open_registry
     from app.services.tailoring import resolve_pipeline
     from evals.datasets import open_dataset
-    from evals.runner import EvalPlan
+    from evals.runner import EvalPlan, JudgeInfo
 
     settings = get_settings()
     registry = open_registry()
@@ -80,7 +81,7 @@ def plan_evaluation(request: EvalRequest) -> EvalPlan:
     dataset = open_dataset(request.dataset, settings.datasets)
     names = _scorer_names(request)
     scorer_kwargs: dict[str, Any] = {}
-    judge_info = None
+    judge_info: JudgeInfo | None = None
     if needs_judge_model(names):
         from evals.judge import CalibrationStore, JudgeConfig, judge_run_info
 
@@ -88,10 +89,10 @@ def plan_evaluation(request: EvalRequest) -> EvalPlan:
         validate_model(judge_model)
         config = JudgeConfig(model=judge_model, n=request.judge_n)
         scorer_kwargs = {"config": config, "registry": registry}  # the runner gives each case a judge client
-        judge_info = judge_run_info(config, registry, settings.state)
-        latest = CalibrationStore(settings.state).latest(judge_info["version"])
+        judge_info = JudgeInfo.model_validate(judge_run_info(config, registry, settings.state))
+        latest = CalibrationStore(settings.state).latest(judge_info.version or "")
         if latest is not None:  # calibrated is not the same as trustworthy: carry the agreement too
-            judge_info["kappa"] = {r.rubric: r.kappa for r in latest.rubrics}
+            judge_info.kappa = {r.rubric: r.kappa for r in latest.rubrics}
     return EvalPlan(
         pipeline=pipeline,
         dataset=dataset,
@@ -118,7 +119,7 @@ async def evaluate(
     and run-index entry stay those of the whole dataset, which is `finished` once every case is in.
     """
     from evals.report import write_report
-    from evals.runner import read_json, run_eval
+    from evals.runner import read_summary, run_eval
 
     settings = get_settings()
     plan = plan or plan_evaluation(request)
@@ -134,14 +135,14 @@ async def evaluate(
     run_id = None
     if tracer is not None:
         run_id = _track(plan, folder, tracer)
-    summary = read_json(folder / "summary.json")
+    summary = read_summary(folder)
     outcome = EvalOutcome(
         summary=summary,
         folder=folder,
         run_key=plan.config_hash(),
         pipeline=plan.pipeline,
         dataset=plan.dataset,
-        finished=summary.get("cases", {}).get("ok") == len(plan.dataset.cases),
+        finished=summary.cases.ok == len(plan.dataset.cases),
         mlflow_run_id=run_id,
     )
     if run_id is not None:
@@ -206,16 +207,14 @@ def _load_output(path: Path, source_text: str) -> dict[str, Any]:
     return load_resume_source(spell_like_source(raw, source_text))
 
 
-def score_files(
-    resume: Path, jd: Path, output: Path, case_path: Path | None, names: list[str] | None
-) -> dict[str, Any]:
-    """Score one tailored resume; ground truth from `case_path`, else derived from resume and JD."""
+def sample_from_files(resume: Path, jd: Path, output: Path, case_path: Path | None = None) -> Sample:
+    """A Sample from user files; ground truth from `case_path`, else derived from resume and JD."""
     from app.errors import InputError
     from app.resume import resume_text
     from app.services.tailoring import read_inputs
     from evals.datasets import Case
     from evals.datasets._derive import derive_case
-    from evals.scorers import DEFAULT_SCORERS, Sample, resolve_names, score_sample
+    from evals.scorers import Sample
 
     inputs = read_inputs(resume, jd)
     tailored = _load_output(output, resume_text(inputs.resume))
@@ -229,8 +228,18 @@ def score_files(
         case = case.model_copy(update={"resume": inputs.resume, "job_description": inputs.jd_text})
     else:
         case = derive_case(inputs.resume, inputs.jd_text)
+    return Sample(case=case, source=inputs.resume, output=tailored)
+
+
+def score_files(
+    resume: Path, jd: Path, output: Path, case_path: Path | None, names: list[str] | None
+) -> dict[str, Any]:
+    """Score one tailored resume; ground truth from `case_path`, else derived from resume and JD."""
+    from evals.scorers import DEFAULT_SCORERS, resolve_names, score_sample
+
+    sample = sample_from_files(resume, jd, output, case_path)
+    case = sample.case
     chosen = resolve_names(names or [n for n in DEFAULT_SCORERS if n != "usage"])
-    sample = Sample(case=case, source=inputs.resume, output=tailored)
     scores = asyncio.run(score_sample(sample, chosen))
     return {
         "case": case.id,

@@ -6,8 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from evals.runner._records import RUN_FILE, SUMMARY_FILE, CaseRecord, ResultsWriter
-from evals.runner._summary import summarise
+from evals.runner import RUN_FILE, CaseRecord, ResultsWriter, read_run_meta, summarise, write_summary
 
 SOURCE = {
     "basics": {"name": "[NAME_1]", "email": "[EMAIL_1]", "summary": "Engineer with 6 years of Python."},
@@ -115,8 +114,7 @@ def make_run_dir(folder: Path, n_cases: int = 3) -> Path:
             )
         )
     writer.close()
-    from evals.runner._records import read_records
+    from evals.runner import read_records
 
-    summary = summarise(read_records(folder / "cases.jsonl"), run)
-    (folder / SUMMARY_FILE).write_text(json.dumps(summary))
+    write_summary(folder, summarise(read_records(folder / "cases.jsonl"), read_run_meta(folder)))
     return folder

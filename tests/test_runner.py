@@ -118,7 +118,7 @@ def test_an_error_case_is_retried_on_resume(tmp_path: Path) -> None:
 
 
 def test_the_summary_counts_what_the_fact_checker_did_with_the_rewrites() -> None:
-    from evals.runner import CaseRecord, summarise
+    from evals.runner import CaseRecord, RunMeta, summarise
     from evals.tracking._mlflow import run_metrics
 
     def change(status: str, *reasons: str) -> dict[str, object]:
@@ -134,8 +134,8 @@ def test_the_summary_counts_what_the_fact_checker_did_with_the_rewrites() -> Non
                                                       change("unchanged")]),
         CaseRecord(case_id="c", status="error", changes=[change("accepted")]),  # failed cases do not count
     ]  # fmt: skip
-    summary = summarise(records, {})
-    assert summary["rewrites"] == {
+    summary = summarise(records, RunMeta(pipeline={"label": "p", "hash": "h"}, dataset={"name": "d"}))
+    assert summary.rewrites is not None and summary.rewrites.model_dump() == {
         "accepted": 1,
         "reverted": 2,
         "unchanged": 1,
@@ -143,4 +143,5 @@ def test_the_summary_counts_what_the_fact_checker_did_with_the_rewrites() -> Non
     }
     metrics = run_metrics(summary)
     assert metrics["rewrites.reverted"] == 2.0 and metrics["rewrites.reverted_by.numbers"] == 2.0
-    assert "rewrites" not in summarise([CaseRecord(case_id="d", status="ok")], {}), "no changes, no tally"
+    no_changes = summarise([CaseRecord(case_id="d", status="ok")], summary.run)
+    assert "rewrites" not in no_changes.model_dump(), "no changes, no tally"

@@ -21,7 +21,15 @@ import pytest
 from app.errors import ConfigError, InputError
 from app.registry import Pipeline, open_registry
 from app.settings import PROJECT_ROOT
-from evals.runner import CaseRecord, ResultsWriter, read_records, summarise
+from evals.runner import (
+    CaseRecord,
+    ResultsWriter,
+    RunMeta,
+    read_records,
+    read_run_meta,
+    summarise,
+    write_summary,
+)
 from evals.tracking import (
     MLFLOW_FILE,
     MlflowTracer,
@@ -116,9 +124,7 @@ def add_case(folder: Path, case_id: str) -> None:
         )
     )
     writer.close()
-    run = json.loads((folder / "run.json").read_text())
-    summary = summarise(read_records(folder / "cases.jsonl"), run)
-    (folder / "summary.json").write_text(json.dumps(summary))
+    write_summary(folder, summarise(read_records(folder / "cases.jsonl"), read_run_meta(folder)))
 
 
 # -- fast: no MLflow ---------------------------------------------------------------------------
@@ -161,13 +167,14 @@ def test_safe_attributes_keeps_counts_and_redacts_text() -> None:
 
 def test_known_run_id_reads_mlflow_json_then_run_json(tmp_path: Path) -> None:
     uri = "sqlite:////somewhere/mlflow.db"
-    assert known_run_id(tmp_path, {}, uri) is None
-    assert known_run_id(tmp_path, {"mlflow_run_id": {uri: "r-legacy"}}, uri) == "r-legacy"
-    assert known_run_id(tmp_path, {"mlflow_run_id": {"other": "r-x"}}, uri) is None
-    assert known_run_id(tmp_path, {"mlflow_run_id": "r-plain", "mlflow_tracking_uri": uri}, uri) == "r-plain"
-    assert known_run_id(tmp_path, {"mlflow_run_id": "r-plain", "mlflow_tracking_uri": "other"}, uri) is None
+    run = lambda **legacy: RunMeta(pipeline={"label": "p", "hash": "h"}, dataset={"name": "d"}, **legacy)  # noqa: E731
+    assert known_run_id(tmp_path, run(), uri) is None
+    assert known_run_id(tmp_path, run(mlflow_run_id={uri: "r-legacy"}), uri) == "r-legacy"
+    assert known_run_id(tmp_path, run(mlflow_run_id={"other": "r-x"}), uri) is None
+    assert known_run_id(tmp_path, run(mlflow_run_id="r-plain", mlflow_tracking_uri=uri), uri) == "r-plain"
+    assert known_run_id(tmp_path, run(mlflow_run_id="r-plain", mlflow_tracking_uri="other"), uri) is None
     (tmp_path / MLFLOW_FILE).write_text(json.dumps({uri: "r-new"}))
-    assert known_run_id(tmp_path, {"mlflow_run_id": {uri: "r-legacy"}}, uri) == "r-new"
+    assert known_run_id(tmp_path, run(mlflow_run_id={uri: "r-legacy"}), uri) == "r-new"
 
 
 def test_a_results_folder_of_another_pipeline_is_refused(tmp_path: Path) -> None:

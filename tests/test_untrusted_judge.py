@@ -14,8 +14,17 @@ from rich.console import Console
 import evals.gate
 from app.cli._eval_view import print_summary
 from evals.report import judge_trust, write_report
-from evals.runner._records import RUN_FILE, SUMMARY_FILE, CaseRecord, ResultsWriter, read_records
-from evals.runner._summary import summarise
+from evals.runner import (
+    RUN_FILE,
+    CaseRecord,
+    JudgeInfo,
+    ResultsWriter,
+    read_records,
+    read_run_meta,
+    read_summary,
+    summarise,
+    write_summary,
+)
 
 UNCALIBRATED = {"model": "local/smollm2", "version": "ef" * 32, "calibrated": False, "n": 1}
 TRUSTED = {
@@ -26,6 +35,7 @@ TRUSTED = {
 }
 WEAK = {**TRUSTED, "kappa": {"relevance": 0.62, "faithfulness": 0.21}}
 JUDGED = ("judge_relevance", "judge_faithfulness")
+_info = JudgeInfo.model_validate
 
 
 def _score(name: str, value: float, passed: bool) -> dict[str, Any]:
@@ -64,8 +74,7 @@ def _results(folder: Path, judge: dict[str, Any], n_cases: int = 3) -> Path:
             )
         )
     writer.close()
-    summary = summarise(read_records(folder / "cases.jsonl"), run)
-    (folder / SUMMARY_FILE).write_text(json.dumps(summary))
+    write_summary(folder, summarise(read_records(folder / "cases.jsonl"), read_run_meta(folder)))
     return folder
 
 
@@ -94,11 +103,11 @@ def test_an_untrusted_judge_fails_no_case_in_the_report(tmp_path: Path, judge: d
 
 
 def test_the_reason_names_what_is_wrong_with_the_judge(tmp_path: Path) -> None:
-    assert "local/smollm2 is uncalibrated" in judge_trust(UNCALIBRATED).reason
-    weak = judge_trust(WEAK).reason
+    assert "local/smollm2 is uncalibrated" in judge_trust(_info(UNCALIBRATED)).reason
+    weak = judge_trust(_info(WEAK)).reason
     assert "0.21 on faithfulness" in weak and "0.4" in weak
-    assert judge_trust({**TRUSTED, "kappa": {"relevance": None}}).trusted is False
-    assert judge_trust({**TRUSTED, "kappa": {}}).trusted is False
+    assert judge_trust(_info({**TRUSTED, "kappa": {"relevance": None}})).trusted is False
+    assert judge_trust(_info({**TRUSTED, "kappa": {}})).trusted is False
 
 
 def test_a_trusted_judge_keeps_failing_cases(tmp_path: Path) -> None:
@@ -114,17 +123,17 @@ def test_the_minimum_kappa_comes_from_the_gate_policy(
     strict = tmp_path / "policy.yaml"
     strict.write_text("min_judge_kappa: 0.7\n")
     monkeypatch.setattr(evals.gate, "default_policy_path", lambda: strict)
-    assert judge_trust(TRUSTED).min_kappa == 0.7
+    assert judge_trust(_info(TRUSTED)).min_kappa == 0.7
     assert _case_badges(_report(tmp_path, TRUSTED)) == ["pass"] * 3  # 0.55 < 0.7: advisory
 
     monkeypatch.setattr(evals.gate, "default_policy_path", lambda: tmp_path / "missing.yaml")
-    fallback = judge_trust(WEAK)
+    fallback = judge_trust(_info(WEAK))
     assert fallback.min_kappa == 0.4 and not fallback.trusted and fallback.is_advisory("ragas_relevancy")
 
 
 def _summary_text(folder: Path) -> str:
     console = Console(record=True, width=200, force_terminal=False)
-    print_summary(json.loads((folder / SUMMARY_FILE).read_text()), folder, console=console)
+    print_summary(read_summary(folder), folder, console=console)
     return console.export_text()
 
 
@@ -150,7 +159,7 @@ def test_the_cli_table_keeps_an_untrusted_judge_apart(tmp_path: Path) -> None:
 def test_the_cli_greys_the_judge_rows(tmp_path: Path) -> None:
     console = Console(record=True, width=200, force_terminal=True, color_system="standard")
     folder = _results(tmp_path / "run", WEAK)
-    print_summary(json.loads((folder / SUMMARY_FILE).read_text()), folder, console=console)
+    print_summary(read_summary(folder), folder, console=console)
     lines = console.export_text(styles=True).splitlines()
     dim = "\x1b[2m"
     assert all(dim in line for line in lines if "judge_relevance *" in line or line.startswith(f"{dim}*"))

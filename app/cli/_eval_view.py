@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from evals.runner import JudgeInfo, MetricAggregate, RunSummary
+
 
 @contextmanager
 def eval_progress(label: str, total: int, done: int, show: bool) -> Iterator[Callable[[Any], None] | None]:
@@ -40,7 +42,7 @@ def eval_progress(label: str, total: int, done: int, show: bool) -> Iterator[Cal
         yield advance
 
 
-def print_summary(summary: dict[str, Any], folder: Path, console: Console | None = None) -> None:
+def print_summary(summary: RunSummary, folder: Path, console: Console | None = None) -> None:
     """The metric table and run totals. An untrusted judge's metrics come last, apart and greyed,
     under one line saying why they do not count and how to get a judge that does."""
     from rich.console import Console
@@ -48,18 +50,17 @@ def print_summary(summary: dict[str, Any], folder: Path, console: Console | None
 
     from evals.report import judge_trust
 
-    run = summary.get("run", {})
+    run = summary.run
     table = Table(
-        title=f"{run.get('pipeline', {}).get('label')} on {run.get('dataset', {}).get('name')}:"
-        f"{run.get('dataset', {}).get('split') or 'all'}",
+        title=f"{run.pipeline.label} on {run.dataset.name}:{run.dataset.split or 'all'}",
         title_justify="left",
     )
     for col in ("metric", "mean", "pass rate", "n", "missing"):
         table.add_column(col, justify="right" if col != "metric" else "left")
     fmt = lambda v: "–" if v is None else f"{v:.3f}"  # noqa: E731
-    judge = run.get("judge") or {}
+    judge = run.judge
     trust = judge_trust(judge)
-    metrics: dict[str, dict[str, Any]] = summary.get("metrics", {})
+    metrics = summary.metrics
     advisory = [name for name in metrics if trust.is_advisory(name)]
     for name in [name for name in metrics if name not in advisory]:
         table.add_row(*_metric_cells(name, metrics[name], fmt))
@@ -67,46 +68,46 @@ def print_summary(summary: dict[str, Any], folder: Path, console: Console | None
         table.add_section()
         for name in advisory:
             table.add_row(*_metric_cells(f"{name} *", metrics[name], fmt), style="dim")
-    lat, usage, cases = summary.get("latency_ms", {}), summary.get("usage", {}), summary.get("cases", {})
+    lat, usage, cases = summary.latency_ms, summary.usage, summary.cases
     console = console or Console()
     console.print(table)
     if advisory:
         console.print(f"* {trust.advisory_line}", style="dim", markup=False, highlight=False)
     console.print(
-        f"cases {cases.get('ok')}/{cases.get('total')} ok · latency p50 {fmt((lat.get('p50') or 0) / 1000)}s "
-        f"p95 {fmt((lat.get('p95') or 0) / 1000)}s · tokens {usage.get('input_tokens')}+{usage.get('output_tokens')} "
-        f"· cost ${usage.get('cost_usd', 0):.4f} · model calls {usage.get('cache_misses', 0)} "
-        f"(cache hits {usage.get('cache_hits', 0)})"
-        + (f" · judge calls {int(usage['judge']['calls'])}" if usage.get("judge") else "")
-        + (f" · judge {judge.get('model')} {_calibration(judge, trust.min_kappa)}" if judge else "")
+        f"cases {cases.ok}/{cases.total} ok · latency p50 {fmt((lat.p50 or 0) / 1000)}s "
+        f"p95 {fmt((lat.p95 or 0) / 1000)}s · tokens {usage.input_tokens}+{usage.output_tokens} "
+        f"· cost ${usage.cost_usd:.4f} · model calls {usage.cache_misses} "
+        f"(cache hits {usage.cache_hits})"
+        + (f" · judge calls {int(usage.judge.calls)}" if usage.judge else "")
+        + (f" · judge {judge.model} {_calibration(judge, trust.min_kappa)}" if judge else "")
     )
-    rewrites = summary.get("rewrites")
+    rewrites = summary.rewrites
     if rewrites:
-        top = ", ".join(f"{check} {n}" for check, n in list(rewrites["reverted_by"].items())[:4])
+        top = ", ".join(f"{check} {n}" for check, n in list(rewrites.reverted_by.items())[:4])
         console.print(
-            f"rewrites: {rewrites['accepted']} accepted · {rewrites['reverted']} reverted"
+            f"rewrites: {rewrites.accepted} accepted · {rewrites.reverted} reverted"
             + (f" (by {top})" if top else "")
-            + f" · {rewrites['unchanged']} returned unchanged"
+            + f" · {rewrites.unchanged} returned unchanged"
         )
     console.print(f"results: {folder}  ·  report: {folder / 'report.html'}")
 
 
-def _metric_cells(name: str, m: dict[str, Any], fmt: Callable[[Any], str]) -> tuple[str, ...]:
-    extra = f" (lift {m['mean_lift']:+.3f})" if "mean_lift" in m else ""
-    reasons = "; ".join(f"{k} ×{v}" for k, v in m.get("missing_reasons", {}).items())
+def _metric_cells(name: str, m: MetricAggregate, fmt: Callable[[Any], str]) -> tuple[str, ...]:
+    extra = f" (lift {m.mean_lift:+.3f})" if m.mean_lift is not None else ""
+    reasons = "; ".join(f"{k} ×{v}" for k, v in m.missing_reasons.items())
     return (
         name,
-        fmt(m["mean"]) + extra,
-        fmt(m["pass_rate"]),
-        str(m["n"]),
-        str(m["missing"]) + (f" ({reasons[:50]})" if reasons else ""),
+        fmt(m.mean) + extra,
+        fmt(m.pass_rate),
+        str(m.n),
+        str(m.missing) + (f" ({reasons[:50]})" if reasons else ""),
     )
 
 
-def _calibration(judge: dict[str, Any], min_kappa: float) -> str:
-    if not judge.get("calibrated"):
+def _calibration(judge: JudgeInfo, min_kappa: float) -> str:
+    if not judge.calibrated:
         return "[yellow]uncalibrated[/] (tailor judge calibrate)"
-    kappas = [k for k in (judge.get("kappa") or {}).values() if k is not None]
+    kappas = [k for k in (judge.kappa or {}).values() if k is not None]
     if not kappas:
         return "calibrated (kappa undefined)"
     worst = min(kappas)

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from app.fileio import OutTarget
+
+# `--out` (app.fileio.out_target): a .json path gets the summary, an .html path the report (the
+# results folder is then the default one); any other path is the results folder itself.
+OUT_FILE_SUFFIXES = (".json", ".html")
 
 
 def _split(value: str | None) -> list[str] | None:
@@ -29,16 +36,24 @@ def eval_command(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the LLM cache.")] = False,
     no_track: Annotated[bool, typer.Option("--no-track", help="Do not log to MLflow.")] = False,
     judge_n: Annotated[int, typer.Option(min=1, max=20, help="Judge samples per rubric.")] = 1,
-    out: Annotated[Path | None, typer.Option(help="Results folder (default: data/runs/<key>).")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Results folder (default: data/runs/<key>), or a .json file for the summary, "
+            "an .html file for the report."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Run a pipeline version over a golden dataset: score every case, write results, log to MLflow."""
     import asyncio
 
     from app.cli._eval_view import eval_progress, print_summary
+    from app.fileio import out_target
     from evals.harness import EvalRequest, evaluate, plan_evaluation
     from evals.runner import read_records
 
+    target = out_target(out, OUT_FILE_SUFFIXES) if out is not None else None
     request = EvalRequest(
         pipeline=pipeline,
         dataset=dataset,
@@ -49,7 +64,7 @@ def eval_command(
         use_cache=not no_cache,
         track=not no_track,
         judge_n=judge_n,
-        out=out,
+        out=target.path if target is not None and target.is_folder else None,
     )
     plan = plan_evaluation(request)
     from app.settings import get_settings
@@ -59,12 +74,28 @@ def eval_command(
     label = f"{plan.pipeline.label} on {plan.dataset.ref}"
     with eval_progress(label, len(plan.dataset.cases), done, show=not as_json) as on_case:
         outcome = asyncio.run(evaluate(request, plan=plan, on_case=on_case))
+    written = _write_out_file(target, outcome.summary.to_json(), outcome.folder)
     if as_json:
-        typer.echo(json.dumps(outcome.summary, indent=2, ensure_ascii=False))
+        typer.echo(outcome.summary.to_json(), nl=False)
     else:
         print_summary(outcome.summary, outcome.folder)
         if outcome.mlflow_run_id:
             typer.echo(f"mlflow run: {outcome.mlflow_run_id} ({get_settings().tracking})")
+        if written is not None:
+            typer.echo(f"written to {written}")
+
+
+def _write_out_file(target: OutTarget | None, summary_json: str, folder: Path) -> Path | None:
+    """With `--out FILE`: the summary (.json) or the report (.html) written there as well."""
+    from app.fileio import atomic_write_text
+    from evals.runner import REPORT_FILE
+
+    if target is None or target.is_folder:
+        return None
+    is_report = target.path.suffix.lower() == ".html"
+    text = (folder / REPORT_FILE).read_text(encoding="utf-8") if is_report else summary_json
+    atomic_write_text(target.path, text)
+    return target.path
 
 
 def score_command(

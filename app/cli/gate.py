@@ -10,13 +10,20 @@ import asyncio
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from app.errors import TailorError
 
+if TYPE_CHECKING:
+    from app.fileio import OutTarget
+    from evals.gate import GateReportPaths
+
 GATE_ERROR = 2
+# `--out` (app.fileio.out_target): a .json path gets verdict.json, .md report.md, .html report.html
+# (the reports folder is then the default one); any other path is the reports folder itself.
+OUT_FILE_SUFFIXES = (".json", ".md", ".html")
 
 
 def gate_command(
@@ -37,12 +44,24 @@ def gate_command(
     ] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the LLM cache.")] = False,
     no_track: Annotated[bool, typer.Option("--no-track", help="Do not log to MLflow.")] = False,
-    out: Annotated[Path | None, typer.Option(help="Reports folder (default data/gates/<key>).")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Reports folder (default data/gates/<key>), or one report as a file: .json (the "
+            "verdict), .md or .html."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print verdict.json instead of the table.")] = False,
 ) -> None:
     """Compare a candidate with the baseline on the same cases; pass, or block naming the metric."""
+    from app.fileio import out_target
     from evals.gate import GateProgress, GateRequest, run_gate
 
+    try:
+        target = out_target(out, OUT_FILE_SUFFIXES) if out is not None else None
+    except TailorError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise typer.Exit(GATE_ERROR) from exc
     request = GateRequest(
         candidate=candidate,
         baseline=baseline,
@@ -55,7 +74,7 @@ def gate_command(
         concurrency=concurrency,
         use_cache=not no_cache,
         track=not no_track,
-        out=out,
+        out=target.path if target is not None and target.is_folder else None,
     )
     progress = GateProgress() if as_json else _progress()
     try:
@@ -63,13 +82,25 @@ def gate_command(
     except TailorError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise typer.Exit(GATE_ERROR) from exc
+    written = _copy_report(target, outcome.reports) if target is not None and not target.is_folder else None
     if as_json:
         typer.echo(outcome.verdict.model_dump_json(indent=2))
     else:
         from app.cli._gate_view import print_verdict
 
         print_verdict(outcome)
+        if written is not None:
+            typer.echo(f"written to {written}")
     raise typer.Exit(0 if outcome.verdict.passed else 1)
+
+
+def _copy_report(target: OutTarget, reports: GateReportPaths) -> Path:
+    """With `--out FILE`: the report its suffix names, written there as well."""
+    from app.fileio import atomic_write_text
+
+    source = {".json": reports.verdict, ".md": reports.markdown}.get(target.path.suffix.lower(), reports.html)
+    atomic_write_text(target.path, source.read_text(encoding="utf-8"))
+    return target.path
 
 
 def _progress() -> Any:

@@ -93,24 +93,16 @@ def compare(
     """Pairwise judgement of two runs case by case, each pair in both orders to cancel position bias."""
     import asyncio
 
-    from app.errors import InputError
     from app.models import ModelClient, ResponseCache, validate_model
     from app.registry import open_registry
     from app.settings import get_settings
     from evals.datasets import open_dataset
     from evals.judge import JudgeConfig, compare_runs
-    from evals.runner import read_json, read_records
+    from evals.runner import CASES_FILE, read_records, read_run_meta
 
     settings = get_settings()
-    runs = []
-    for folder in (candidate, baseline):
-        run = read_json(folder / "run.json")
-        if not run:
-            raise InputError(f"{folder} is not a results folder (no run.json)")
-        runs.append((run, read_records(folder / "cases.jsonl")))
-    dataset = runs[0][0]["dataset"]
-    ref = f"{dataset['name']}:{dataset['split']}" if dataset.get("split") else dataset["name"]
-    cases = {c.id: c for c in open_dataset(ref, settings.datasets).cases}
+    runs = [(read_run_meta(folder), read_records(folder / CASES_FILE)) for folder in (candidate, baseline)]
+    cases = {c.id: c for c in open_dataset(runs[0][0].dataset.ref, settings.datasets).cases}
     config = JudgeConfig(model=judge_model or settings.judge_model)
     validate_model(config.model)
     client = ModelClient(
@@ -122,7 +114,7 @@ def compare(
     if as_json:
         typer.echo(result.model_dump_json(indent=2))
         return
-    label_a, label_b = runs[0][0]["pipeline"]["label"], runs[1][0]["pipeline"]["label"]
+    label_a, label_b = runs[0][0].pipeline.label, runs[1][0].pipeline.label
     rate = "-" if result.score_a is None else f"{result.score_a:.2f}"
     typer.echo(
         f"{label_a} vs {label_b} on {result.compared} case(s), judged by {config.model}: "

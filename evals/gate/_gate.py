@@ -99,7 +99,7 @@ def _reuse_finished(plan: EvalPlan) -> EvalOutcome | None:
     """A finished run of the same pipeline, dataset and code that scored at least these scorers."""
     from app.state import open_state
     from evals.harness import EvalOutcome
-    from evals.runner import read_json
+    from evals.runner import SUMMARY_FILE, read_summary
 
     runs = open_state(get_settings().state).find_runs(
         pipeline_hash=plan.pipeline.hash, dataset_hash=plan.dataset.content_hash, code_hash=plan.code
@@ -107,9 +107,9 @@ def _reuse_finished(plan: EvalPlan) -> EvalOutcome | None:
     wanted = set(plan.scorers)
     for run in runs:
         folder = Path(run.folder)
-        if wanted <= set(run.scorers) and (folder / "summary.json").is_file():
+        if wanted <= set(run.scorers) and (folder / SUMMARY_FILE).is_file():
             return EvalOutcome(
-                summary=read_json(folder / "summary.json"),
+                summary=read_summary(folder),
                 folder=folder,
                 run_key=run.run_key,
                 pipeline=plan.pipeline,
@@ -135,12 +135,10 @@ def _records(folder: Path, ids: list[str], scorers: list[str] | None = None) -> 
 
 def judge_trusted(plan: EvalPlan, policy: GatePolicy) -> bool:
     """A judge counts only when calibrated with every rubric's kappa at the policy's minimum: the
-    same rule the CLI table and the report apply (evals.report.judge_trust)."""
-    judge = plan.judge or {}
-    if not judge.get("calibrated"):
-        return False
-    kappas = list((judge.get("kappa") or {}).values())
-    return bool(kappas) and all(k is not None and k >= policy.min_judge_kappa for k in kappas)
+    rule the CLI table and the report apply too (evals.report.distrust_reason)."""
+    from evals.report import distrust_reason
+
+    return not distrust_reason(plan.judge, policy.min_judge_kappa)
 
 
 async def _evaluate(
@@ -299,7 +297,7 @@ def _conclude(
     if cand.mlflow_run_id:
         _tag_mlflow(cand.mlflow_run_id, verdict, entry.id)
     calls = {  # what this gate cost: nothing for a reused run
-        side: 0 if outcome.reused else int(outcome.summary.get("usage", {}).get("cache_misses", 0) or 0)
+        side: 0 if outcome.reused else outcome.summary.usage.cache_misses
         for side, outcome in outcomes.items()
     }
     return GateOutcome(verdict, entry.id, folder, reports, base, cand, calls, used)

@@ -8,14 +8,13 @@ never turn a case into FAIL, and one line says why and how to get a judge that c
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from app.errors import TailorError
+from evals.runner import JudgeInfo
 
 FALLBACK_MIN_KAPPA = 0.4  # the policy's default, when ci/gate_policy.yaml cannot be read
 JUDGE_METRICS = "judge_*"  # the judge scorer's rows: judged whatever the policy says
@@ -51,14 +50,12 @@ class JudgeTrust(BaseModel):
         return f"judge metrics are advisory, they fail no case: {self.reason}; {HOW_TO_TRUST}"
 
 
-def judge_trust(judge: Mapping[str, Any] | None, policy_path: Path | None = None) -> JudgeTrust:
-    """Judge the run's judge (run.json's `judge` entry: model, version, calibrated, n, rubrics, kappa)."""
+def judge_trust(judge: JudgeInfo | None, policy_path: Path | None = None) -> JudgeTrust:
+    """Judge the run's judge (run.json's `judge`: model, version, calibrated, n, rubrics, kappa)."""
     min_kappa, judged = _policy_rules(policy_path)
-    judge = judge or {}
-    model = judge.get("model")
-    reason = _distrust_reason(judge, min_kappa)
+    reason = distrust_reason(judge, min_kappa)
     return JudgeTrust(
-        model=str(model) if model else None,
+        model=judge.model if judge and judge.model else None,
         trusted=not reason,
         min_kappa=min_kappa,
         reason=reason,
@@ -66,14 +63,15 @@ def judge_trust(judge: Mapping[str, Any] | None, policy_path: Path | None = None
     )
 
 
-def _distrust_reason(judge: Mapping[str, Any], min_kappa: float) -> str:
-    """Why the judge is not trusted, or "" when it is."""
-    name = f"judge {judge.get('model')}" if judge.get("model") else "the judge"
-    if not judge:
+def distrust_reason(judge: JudgeInfo | None, min_kappa: float) -> str:
+    """Why the judge is not trusted, or "" when it is (calibrated, every rubric's kappa >= min_kappa).
+    The one rule: the gate (`judge_trusted`), the CLI table and the report all apply it."""
+    if judge is None:
         return "the run records no judge"
-    if not judge.get("calibrated"):
+    name = f"judge {judge.model}" if judge.model else "the judge"
+    if not judge.calibrated:
         return f"{name} is uncalibrated"
-    kappas: Mapping[str, float | None] = judge.get("kappa") or {}
+    kappas = judge.kappa or {}
     if not kappas:
         return f"{name} is calibrated but no rubric has a kappa"
     undefined = sorted(rubric for rubric, kappa in kappas.items() if kappa is None)

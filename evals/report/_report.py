@@ -18,16 +18,18 @@ from markupsafe import Markup, escape
 
 from app.fileio import atomic_write_text
 from evals.report._judge_trust import JudgeTrust, judge_trust
-from evals.runner._records import (
+from evals.runner import (
     CASES_FILE,
     REPORT_FILE,
-    RUN_FILE,
     SUMMARY_FILE,
     CaseRecord,
-    read_json,
+    RunMeta,
+    RunSummary,
     read_records,
+    read_run_meta,
+    read_summary,
+    summarise,
 )
-from evals.runner._summary import summarise
 
 TEMPLATE = "report.html.j2"
 _DIFF_LABELS = {
@@ -42,9 +44,9 @@ _DIFF_LABELS = {
 
 def write_report(run_dir: Path) -> Path:
     """Render `<run_dir>/report.html` from run.json, cases.jsonl and summary.json; return its path."""
-    run = read_json(run_dir / RUN_FILE)
+    run = read_run_meta(run_dir)
     records = read_records(run_dir / CASES_FILE)
-    summary = read_json(run_dir / SUMMARY_FILE) or summarise(records, run)
+    summary = read_summary(run_dir) if (run_dir / SUMMARY_FILE).is_file() else summarise(records, run)
     html = render_report(run, records, summary)
     path = run_dir / REPORT_FILE
     atomic_write_text(path, html)
@@ -52,9 +54,9 @@ def write_report(run_dir: Path) -> Path:
 
 
 def render_report(
-    run: dict[str, Any],
+    run: RunMeta,
     records: list[CaseRecord],
-    summary: dict[str, Any],
+    summary: RunSummary,
     trust: JudgeTrust | None = None,
 ) -> str:
     """The report's HTML; an untrusted judge's metrics (see `judge_trust`) are advisory throughout."""
@@ -67,21 +69,17 @@ def render_report(
     )
     env.filters["num"] = fmt_number
     env.filters["exact"] = exact_value
-    trust = trust or judge_trust(run.get("judge"))
-    metrics: dict[str, dict[str, Any]] = summary.get("metrics") or {}
+    trust = trust or judge_trust(run.judge)
+    metrics = summary.metrics
     ok = [r for r in records if r.status == "ok"]
     cases = sorted((_case_view(r, trust) for r in ok), key=lambda c: (not c["failing"], c["case_id"]))
-    usage = summary.get("usage") or {}
     context = {
         "header": _header(run, summary),
         "judge_advisory": trust.advisory_line,
         "metrics": {name: m for name, m in metrics.items() if not trust.is_advisory(name)},
         "advisory_metrics": {name: m for name, m in metrics.items() if trust.is_advisory(name)},
-        "latency": summary.get("latency_ms") or {},
-        "usage": {
-            **usage,
-            "total_tokens": (usage.get("input_tokens") or 0) + (usage.get("output_tokens") or 0),
-        },
+        "latency": summary.latency_ms,
+        "usage": summary.usage,
         "plots": metric_plots(ok, list(metrics)),
         "cases": cases,
         "errors": [
@@ -115,23 +113,22 @@ def _short(value: Any, n: int = 12) -> str:
     return str(value or "")[:n]
 
 
-def _header(run: dict[str, Any], summary: dict[str, Any]) -> dict[str, Any]:
-    pipeline, dataset, judge = run.get("pipeline") or {}, run.get("dataset") or {}, run.get("judge") or {}
-    cases = summary.get("cases") or {}
+def _header(run: RunMeta, summary: RunSummary) -> dict[str, Any]:
+    pipeline, dataset, judge = run.pipeline, run.dataset, run.judge
     return {
-        "pipeline": pipeline.get("label", "?"),
-        "pipeline_hash": _short(pipeline.get("hash")),
-        "dataset": f"{dataset.get('name', '?')}:{dataset.get('split', '?')}",
-        "dataset_version": dataset.get("version", "?"),
-        "dataset_hash": _short(dataset.get("hash")),
-        "judge": judge.get("model") or "none",
-        "calibrated": "yes" if judge.get("calibrated") else "no",
-        "git_commit": _short(run.get("git_commit")) or "unknown",
-        "started_at": run.get("started_at", "?"),
-        "cases_total": cases.get("total", 0),
-        "cases_ok": cases.get("ok", 0),
-        "cases_errors": cases.get("errors", 0),
-        "scorers": run.get("scorers") or [],
+        "pipeline": pipeline.label,
+        "pipeline_hash": _short(pipeline.hash),
+        "dataset": f"{dataset.name}:{dataset.split or 'all'}",
+        "dataset_version": dataset.version or "?",
+        "dataset_hash": _short(dataset.hash),
+        "judge": (judge.model if judge else None) or "none",
+        "calibrated": "yes" if judge and judge.calibrated else "no",
+        "git_commit": _short(run.git_commit) or "unknown",
+        "started_at": run.started_at or "?",
+        "cases_total": summary.cases.total,
+        "cases_ok": summary.cases.ok,
+        "cases_errors": summary.cases.errors,
+        "scorers": run.scorers,
     }
 
 

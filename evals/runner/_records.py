@@ -5,13 +5,14 @@
     <run dir>/summary.json   aggregates, written (atomically) at the end
     <run dir>/report.html    the HTML report
 
+run.json and summary.json are typed models (RunMeta, RunSummary), written and read in _run_files.py.
+
 Appending keeps the cost per case flat however large the run grows; a killed run resumes by
 reading the finished case ids. Records hold pseudonymised text only (no contact details).
 """
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,18 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-RUN_FILE, CASES_FILE, SUMMARY_FILE, REPORT_FILE = "run.json", "cases.jsonl", "summary.json", "report.html"
+from evals.runner._run_files import RUN_FILE, SUMMARY_FILE
+
+CASES_FILE, REPORT_FILE = "cases.jsonl", "report.html"
+__all__ = [
+    "CASES_FILE",
+    "REPORT_FILE",
+    "RUN_FILE",
+    "SUMMARY_FILE",
+    "CaseRecord",
+    "ResultsWriter",
+    "read_records",
+]
 
 
 class CaseRecord(BaseModel):
@@ -107,7 +119,3 @@ def read_records(path: Path) -> list[CaseRecord]:
                 continue
             latest[record.case_id] = record
     return list(latest.values())
-
-
-def read_json(path: Path) -> dict[str, Any]:
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}

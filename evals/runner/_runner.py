@@ -8,7 +8,6 @@ makes no model call. The folder is keyed by (pipeline hash, dataset hash, scorer
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -17,13 +16,22 @@ from pathlib import Path
 from typing import Any
 
 from app.errors import InputError, TailorError
-from app.fileio import atomic_write_text
 from app.hashing import code_hash, sha256_json, short
 from app.models import ModelClient, ResponseCache
 from app.registry import Pipeline
 from app.settings import TailorSettings
 from evals.datasets import Case, Dataset
-from evals.runner._records import RUN_FILE, SUMMARY_FILE, CaseRecord, ResultsWriter, read_records
+from evals.runner._records import RUN_FILE, CaseRecord, ResultsWriter, read_records
+from evals.runner._run_files import (
+    AgentIdentity,
+    DatasetIdentity,
+    JudgeInfo,
+    PipelineIdentity,
+    RunMeta,
+    read_run_meta,
+    write_run_meta,
+    write_summary,
+)
 from evals.runner._solve import Solved, privacy_safe_record, tailoring_solver
 from evals.runner._summary import summarise
 from evals.scorers import Sample, score_sample
@@ -40,7 +48,7 @@ class EvalPlan:
     concurrency: int = 4
     use_cache: bool = True
     out_dir: Path | None = None
-    judge: dict[str, Any] | None = None  # {"model", "version", "calibrated", "n"} when a judge scores
+    judge: JudgeInfo | None = None  # when a judge model scores
     scorer_kwargs: dict[str, Any] = field(default_factory=dict)  # model scorers' client/config
     solver: Solver | None = None  # default: the tailoring pipeline
     code: str = ""  # content hash of app/ and evals/; run_eval fills it in
@@ -53,7 +61,7 @@ class EvalPlan:
                 "pipeline": self.pipeline.hash,
                 "dataset": self.dataset.content_hash,
                 "scorers": sorted(self.scorers),
-                "judge": (self.judge or {}).get("version"),
+                "judge": self.judge.version if self.judge else None,
             }
         )
 
@@ -80,42 +88,51 @@ def git_commit(root: Path) -> str | None:
         return None
 
 
-def _run_meta(plan: EvalPlan, settings: TailorSettings) -> dict[str, Any]:
-    return {
-        "config_hash": plan.config_hash(),
-        "pipeline": {
-            "label": plan.pipeline.label,
-            "hash": plan.pipeline.hash,
-            "agents": {n: a.identity() for n, a in plan.pipeline.agents.items()},
-        },
-        "dataset": {
-            "name": plan.dataset.name,
-            "version": plan.dataset.manifest.version,
-            "split": plan.dataset.split,
-            "hash": plan.dataset.content_hash,
-            "cases": len(plan.dataset.cases),
-        },
-        "scorers": plan.scorers,
-        "judge": plan.judge,
-        "git_commit": git_commit(settings.home),
-        "code_hash": plan.code,
-        "started_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
-        "concurrency": plan.concurrency,
-        "cache": plan.use_cache,
-    }
+def _run_meta(plan: EvalPlan, settings: TailorSettings) -> RunMeta:
+    pipeline, dataset = plan.pipeline, plan.dataset
+    return RunMeta(
+        config_hash=plan.config_hash(),
+        pipeline=PipelineIdentity(
+            label=pipeline.label,
+            hash=pipeline.hash,
+            agents={
+                name: AgentIdentity(
+                    prompt_ref=agent.prompt_ref,
+                    prompt_hash=agent.prompt_hash,
+                    model=agent.model,
+                    params=agent.params,
+                    options=agent.options,
+                )
+                for name, agent in pipeline.agents.items()
+            },
+        ),
+        dataset=DatasetIdentity(
+            name=dataset.name,
+            version=dataset.manifest.version,
+            split=dataset.split,
+            hash=dataset.content_hash,
+            cases=len(dataset.cases),
+        ),
+        scorers=plan.scorers,
+        judge=plan.judge,
+        git_commit=git_commit(settings.home),
+        code_hash=plan.code,
+        started_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
+        concurrency=plan.concurrency,
+        cache=plan.use_cache,
+    )
 
 
-def prepare_run_dir(plan: EvalPlan, settings: TailorSettings) -> tuple[Path, dict[str, Any]]:
+def prepare_run_dir(plan: EvalPlan, settings: TailorSettings) -> tuple[Path, RunMeta]:
     folder = plan.run_dir(settings)
-    run_file = folder / RUN_FILE
-    if run_file.exists():
-        meta: dict[str, Any] = json.loads(run_file.read_text(encoding="utf-8"))
-        if meta.get("config_hash") != plan.config_hash():
+    if (folder / RUN_FILE).exists():
+        meta = read_run_meta(folder)
+        if meta.config_hash != plan.config_hash():
             raise InputError(f"{folder} holds a different evaluation; choose another --out")
         return folder, meta
     meta = _run_meta(plan, settings)
     folder.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(run_file, json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
+    write_run_meta(folder, meta)
     return folder, meta
 
 
@@ -192,8 +209,7 @@ async def run_eval(plan: EvalPlan, settings: TailorSettings, *, progress: Progre
         if cache is not None:
             cache.close()
     records = read_records(writer.path)
-    summary = summarise(records, meta)
-    atomic_write_text(folder / SUMMARY_FILE, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    write_summary(folder, summarise(records, meta))
     index.ended(records)
     return folder
 
@@ -222,7 +238,7 @@ class _RunIndex:
                 dataset_ref=f"{plan.dataset.name}{split}",
                 dataset_hash=plan.dataset.content_hash,
                 scorers=sorted(plan.scorers),
-                judge_version=(plan.judge or {}).get("version"),
+                judge_version=plan.judge.version if plan.judge else None,
                 code_hash=plan.code,
                 folder=str(self._folder),
                 status="running",

@@ -6,6 +6,17 @@ from collections import Counter
 from typing import Any
 
 from evals.runner._records import CaseRecord
+from evals.runner._run_files import (
+    CaseCounts,
+    CaseError,
+    JudgeUsage,
+    LatencyPercentiles,
+    MetricAggregate,
+    RewriteTally,
+    RunMeta,
+    RunSummary,
+    UsageTotals,
+)
 
 
 def per_case_table(records: list[CaseRecord]) -> Any:
@@ -33,11 +44,24 @@ def per_case_table(records: list[CaseRecord]) -> Any:
     return pd.DataFrame(rows)
 
 
-def summarise(records: list[CaseRecord], run: dict[str, Any]) -> dict[str, Any]:
+def summarise(records: list[CaseRecord], run: RunMeta) -> RunSummary:
+    """The aggregates over `records` (ok cases only, except the error count and list)."""
     ok = [r for r in records if r.status == "ok"]
-    metrics: dict[str, dict[str, Any]] = {}
-    names = sorted({n for r in ok for n in r.scores})
-    for name in names:
+    latencies = sorted(r.latency_ms for r in ok if r.latency_ms is not None)
+    return RunSummary(
+        run=run,
+        cases=CaseCounts(total=len(records), ok=len(ok), errors=len(records) - len(ok)),
+        metrics=_metrics(ok),
+        latency_ms=LatencyPercentiles(p50=_percentile(latencies, 50), p95=_percentile(latencies, 95)),
+        usage=_usage(ok),
+        errors=[CaseError(case_id=r.case_id, error=r.error) for r in records if r.status != "ok"][:20],
+        rewrites=_rewrites(ok),
+    )
+
+
+def _metrics(ok: list[CaseRecord]) -> dict[str, MetricAggregate]:
+    metrics: dict[str, MetricAggregate] = {}
+    for name in sorted({n for r in ok for n in r.scores}):
         scores = [r.scores[name] for r in ok if name in r.scores]
         values = [s["value"] for s in scores if s.get("value") is not None]
         passes = [s["passed"] for s in scores if s.get("passed") is not None]
@@ -45,44 +69,42 @@ def summarise(records: list[CaseRecord], run: dict[str, Any]) -> dict[str, Any]:
             s["missing_reason"] for s in scores if s.get("value") is None and s.get("missing_reason")
         )
         if not values and not reasons:
-            continue  # a measurement such as usage: summarised below
-        metrics[name] = {
-            "mean": round(sum(values) / len(values), 4) if values else None,
-            "pass_rate": round(sum(passes) / len(passes), 4) if passes else None,
-            "n": len(values),
-            "missing": len(scores) - len(values),
-            "missing_reasons": dict(reasons),
-        }
+            continue  # a measurement such as usage: summarised in `_usage`
         lifts = [s["details"]["lift"] for s in scores if "lift" in (s.get("details") or {})]
-        if lifts:
-            metrics[name]["mean_lift"] = round(sum(lifts) / len(lifts), 4)
-    latencies = sorted(r.latency_ms for r in ok if r.latency_ms is not None)
-    usage = {
+        metrics[name] = MetricAggregate(
+            mean=round(sum(values) / len(values), 4) if values else None,
+            pass_rate=round(sum(passes) / len(passes), 4) if passes else None,
+            n=len(values),
+            missing=len(scores) - len(values),
+            missing_reasons=dict(reasons),
+            mean_lift=round(sum(lifts) / len(lifts), 4) if lifts else None,
+        )
+    return metrics
+
+
+def _usage(ok: list[CaseRecord]) -> UsageTotals:
+    """Tailoring's tokens, calls and cost; the judge's own calls apart, when a judge scored."""
+    counts = {
         k: sum(r.usage.get(k, 0) or 0 for r in ok)
         for k in ("input_tokens", "output_tokens", "calls", "cache_hits", "cache_misses")
     }
-    usage["cost_usd"] = round(sum(float(r.usage.get("cost_usd", 0.0) or 0.0) for r in ok), 6)
     judged = [r.usage["judge"] for r in ok if isinstance(r.usage.get("judge"), dict)]
+    judge = None
     if judged:  # the judge's own calls: what scoring cost, beside what tailoring cost
-        usage["judge"] = {
-            k: round(sum(float(j.get(k, 0) or 0) for j in judged), 6)
-            for k in ("calls", "input_tokens", "output_tokens", "cost_usd", "cache_hits")
-        }
-    summary: dict[str, Any] = {
-        "run": run,
-        "cases": {"total": len(records), "ok": len(ok), "errors": len(records) - len(ok)},
-        "metrics": metrics,
-        "latency_ms": {"p50": _percentile(latencies, 50), "p95": _percentile(latencies, 95)},
-        "usage": usage,
-        "errors": [{"case_id": r.case_id, "error": r.error} for r in records if r.status != "ok"][:20],
-    }
-    rewrites = _rewrites(ok)
-    if rewrites is not None:
-        summary["rewrites"] = rewrites
-    return summary
+        judge = JudgeUsage(
+            **{
+                k: round(sum(float(j.get(k, 0) or 0) for j in judged), 6)
+                for k in ("calls", "input_tokens", "output_tokens", "cost_usd", "cache_hits")
+            }
+        )
+    return UsageTotals(
+        **counts,
+        cost_usd=round(sum(float(r.usage.get("cost_usd", 0.0) or 0.0) for r in ok), 6),
+        judge=judge,
+    )
 
 
-def _rewrites(ok: list[CaseRecord]) -> dict[str, Any] | None:
+def _rewrites(ok: list[CaseRecord]) -> RewriteTally | None:
     """What the fact-checker did with the model's rewrites: how many it kept or reverted, and which
     checks reverted them (a change counts once per check). None for a solver that reports no changes."""
     changes = [c for r in ok for c in r.changes]
@@ -95,12 +117,12 @@ def _rewrites(ok: list[CaseRecord]) -> dict[str, Any] | None:
         if c.get("status") == "reverted"
         for check in {str(reason).partition(":")[0].strip() for reason in c.get("reasons") or []}
     )
-    return {
-        "accepted": statuses.get("accepted", 0),
-        "reverted": statuses.get("reverted", 0),
-        "unchanged": statuses.get("unchanged", 0),
-        "reverted_by": dict(sorted(checks.items(), key=lambda kv: (-kv[1], kv[0]))),
-    }
+    return RewriteTally(
+        accepted=statuses.get("accepted", 0),
+        reverted=statuses.get("reverted", 0),
+        unchanged=statuses.get("unchanged", 0),
+        reverted_by=dict(sorted(checks.items(), key=lambda kv: (-kv[1], kv[0]))),
+    )
 
 
 def _percentile(values: list[float], q: float) -> float | None:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from mlflow import MlflowClient
 
     from app.registry import Pipeline, Registry
+    from evals.runner import RunMeta, RunSummary
 
 MLFLOW_FILE = "mlflow.json"
 TABLE_FILE = "eval_results.json"
@@ -50,66 +51,86 @@ def _param(value: Any) -> str:
     return text if len(text) <= MAX_PARAM_CHARS else text[: MAX_PARAM_CHARS - 1] + "…"
 
 
-def run_params(run: dict[str, Any], pipeline: Pipeline) -> dict[str, str]:
+def run_params(run: RunMeta, pipeline: Pipeline) -> dict[str, str]:
     params: dict[str, Any] = {"pipeline.label": pipeline.label, "pipeline.hash": pipeline.hash}
     for name, agent in sorted(pipeline.agents.items()):
         params[f"agent.{name}.prompt"] = agent.prompt_ref or "rules"
         params[f"agent.{name}.model"] = agent.model
         params[f"agent.{name}.temperature"] = agent.params.get("temperature", 0)
-    dataset = run.get("dataset") or {}
-    for key in ("name", "version", "split", "hash", "cases"):
-        params[f"dataset.{key}"] = dataset.get(key)
-    judge = run.get("judge") or {}
-    for key in ("model", "version", "calibrated", "n"):
-        params[f"judge.{key}"] = judge.get(key)
-    params["git.commit"] = run.get("git_commit")
-    params["code.hash"] = run.get("code_hash")
-    params["concurrency"] = run.get("concurrency")
-    params["scorers"] = ",".join(run.get("scorers") or []) or None
+    dataset = run.dataset
+    params |= {
+        "dataset.name": dataset.name,
+        "dataset.version": dataset.version,
+        "dataset.split": dataset.split,
+        "dataset.hash": dataset.hash,
+        "dataset.cases": dataset.cases,
+    }
+    judge = run.judge
+    if judge is not None:
+        params |= {
+            "judge.model": judge.model,
+            "judge.version": judge.version,
+            "judge.calibrated": judge.calibrated,
+            "judge.n": judge.n,
+        }
+    params["git.commit"] = run.git_commit
+    params["code.hash"] = run.code_hash or None
+    params["concurrency"] = run.concurrency
+    params["scorers"] = ",".join(run.scorers) or None
     return {key: _param(value) for key, value in params.items() if value is not None}
 
 
-def run_metrics(summary: dict[str, Any]) -> dict[str, float]:
-    metrics: dict[str, Any] = {}
-    for name, stats in (summary.get("metrics") or {}).items():
-        for key in ("mean", "pass_rate", "missing", "mean_lift"):
-            metrics[f"{name}.{key}"] = stats.get(key)
-    for key in ("p50", "p95"):
-        metrics[f"latency_ms.{key}"] = (summary.get("latency_ms") or {}).get(key)
-    for key in ("input_tokens", "output_tokens", "cost_usd", "calls", "cache_hits"):
-        metrics[f"usage.{key}"] = (summary.get("usage") or {}).get(key)
-    for key in ("total", "ok", "errors"):
-        metrics[f"cases.{key}"] = (summary.get("cases") or {}).get(key)
-    rewrites = summary.get("rewrites") or {}
-    for key in ("accepted", "reverted", "unchanged"):
-        metrics[f"rewrites.{key}"] = rewrites.get(key)
-    for check, count in (rewrites.get("reverted_by") or {}).items():
-        metrics[f"rewrites.reverted_by.{check}"] = count
-    return {k: float(v) for k, v in metrics.items() if isinstance(v, int | float) and not isinstance(v, bool)}
+def run_metrics(summary: RunSummary) -> dict[str, float]:
+    metrics: dict[str, float | int | None] = {}
+    for name, stats in summary.metrics.items():
+        metrics |= {
+            f"{name}.mean": stats.mean,
+            f"{name}.pass_rate": stats.pass_rate,
+            f"{name}.missing": stats.missing,
+            f"{name}.mean_lift": stats.mean_lift,
+        }
+    latency, usage, cases = summary.latency_ms, summary.usage, summary.cases
+    metrics |= {"latency_ms.p50": latency.p50, "latency_ms.p95": latency.p95}
+    metrics |= {
+        "usage.input_tokens": usage.input_tokens,
+        "usage.output_tokens": usage.output_tokens,
+        "usage.cost_usd": usage.cost_usd,
+        "usage.calls": usage.calls,
+        "usage.cache_hits": usage.cache_hits,
+    }
+    metrics |= {"cases.total": cases.total, "cases.ok": cases.ok, "cases.errors": cases.errors}
+    rewrites = summary.rewrites
+    if rewrites is not None:
+        metrics |= {
+            "rewrites.accepted": rewrites.accepted,
+            "rewrites.reverted": rewrites.reverted,
+            "rewrites.unchanged": rewrites.unchanged,
+        }
+        for check, count in rewrites.reverted_by.items():
+            metrics[f"rewrites.reverted_by.{check}"] = count
+    return {k: float(v) for k, v in metrics.items() if v is not None}
 
 
-def dataset_ref(run: dict[str, Any]) -> str:
-    dataset = run.get("dataset") or {}
-    name = str(dataset.get("name") or "dataset")
-    return f"{name}:{dataset['split']}" if dataset.get("split") else name
+def dataset_ref(run: RunMeta) -> str:
+    name = run.dataset.name or "dataset"
+    return f"{name}:{run.dataset.split}" if run.dataset.split else name
 
 
-def run_name(run: dict[str, Any]) -> str:
-    dataset = run.get("dataset") or {}
+def run_name(run: RunMeta) -> str:
     started = _started(run) or datetime.now(UTC)
-    return f"{dataset.get('name') or 'dataset'}:{dataset.get('split') or 'all'} @ {started:%Y-%m-%d %H:%M}"
+    return f"{run.dataset.name or 'dataset'}:{run.dataset.split or 'all'} @ {started:%Y-%m-%d %H:%M}"
 
 
-def _started(run: dict[str, Any]) -> datetime | None:
+def _started(run: RunMeta) -> datetime | None:
     try:
-        return datetime.fromisoformat(str(run["started_at"]))
-    except (KeyError, ValueError):
+        return datetime.fromisoformat(run.started_at)
+    except ValueError:
         return None
 
 
 def case_table(records: Sequence[Any]) -> Any:
     """`per_case_table`, minus any column that could carry text (a guard should the table grow)."""
-    from evals.runner._summary import per_case_table
+    from evals.runner import per_case_table
 
     table = per_case_table(list(records))
     drop = [c for c in table.columns if c in _TEXT_COLUMNS]
@@ -120,26 +141,30 @@ def case_table(records: Sequence[Any]) -> Any:
 
 
 # -- the run id, kept beside the results -------------------------------------------------------
-def known_run_id(run_dir: Path, run: dict[str, Any], tracking_uri: str) -> str | None:
-    """From `mlflow.json`, else from a `mlflow_run_id` in run.json ({uri: id}, or an id)."""
-    from evals.runner._records import read_json
+def _run_ids(run_dir: Path) -> dict[str, str]:
+    """`mlflow.json`: {tracking uri: run id}; empty when there is none yet."""
+    path = run_dir / MLFLOW_FILE
+    data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    return {str(k): v for k, v in data.items() if isinstance(v, str)} if isinstance(data, dict) else {}
 
-    ids = read_json(run_dir / MLFLOW_FILE)
-    if isinstance(ids.get(tracking_uri), str):
-        return str(ids[tracking_uri])
-    legacy = run.get("mlflow_run_id")
-    if isinstance(legacy, dict) and isinstance(legacy.get(tracking_uri), str):
-        return str(legacy[tracking_uri])
-    if isinstance(legacy, str) and run.get("mlflow_tracking_uri", tracking_uri) == tracking_uri:
+
+def known_run_id(run_dir: Path, run: RunMeta, tracking_uri: str) -> str | None:
+    """From `mlflow.json`, else from a `mlflow_run_id` in an older run.json ({uri: id}, or an id)."""
+    ids = _run_ids(run_dir)
+    if tracking_uri in ids:
+        return ids[tracking_uri]
+    legacy = run.mlflow_run_id
+    if isinstance(legacy, dict):
+        return legacy.get(tracking_uri)
+    if isinstance(legacy, str) and (run.mlflow_tracking_uri or tracking_uri) == tracking_uri:
         return legacy
     return None
 
 
 def remember_run_id(run_dir: Path, tracking_uri: str, run_id: str) -> None:
     from app.fileio import atomic_write_text
-    from evals.runner._records import read_json
 
-    ids = read_json(run_dir / MLFLOW_FILE)
+    ids = _run_ids(run_dir)
     if ids.get(tracking_uri) != run_id:
         ids[tracking_uri] = run_id
         atomic_write_text(run_dir / MLFLOW_FILE, json.dumps(ids, indent=2, sort_keys=True) + "\n")
@@ -172,22 +197,30 @@ def log_eval_run(
     the run. `trace_ids`: traces recorded while the evaluation ran (`MlflowTracer.trace_ids`),
     linked to the run.
     """
-    from evals.runner._records import CASES_FILE, REPORT_FILE, RUN_FILE, SUMMARY_FILE, read_json, read_records
-    from evals.runner._summary import summarise
+    from evals.runner import (
+        CASES_FILE,
+        REPORT_FILE,
+        RUN_FILE,
+        SUMMARY_FILE,
+        read_records,
+        read_run_meta,
+        read_summary,
+        summarise,
+    )
 
     run_dir = Path(run_dir).resolve()
-    run = read_json(run_dir / RUN_FILE)
-    if not run:
-        raise InputError(f"{run_dir} is not a results folder (no {RUN_FILE})")
-    logged_hash = (run.get("pipeline") or {}).get("hash")
+    run = read_run_meta(run_dir)  # InputError: not a results folder
+    logged_hash = run.pipeline.hash
     if logged_hash and logged_hash != pipeline.hash:
         raise InputError(
             f"{run_dir} was run with pipeline {str(logged_hash)[:12]}, "
             f"not {pipeline.label} ({pipeline.short_hash})"
         )
     records = read_records(run_dir / CASES_FILE)
-    summary = read_json(run_dir / SUMMARY_FILE) or summarise(records, run)
-    summary_hash = sha256_json({"summary": summary, "cases": sorted((r.case_id, r.status) for r in records)})
+    summary = read_summary(run_dir) if (run_dir / SUMMARY_FILE).is_file() else summarise(records, run)
+    summary_hash = sha256_json(
+        {"summary": summary.model_dump(mode="json"), "cases": sorted((r.case_id, r.status) for r in records)}
+    )
 
     client = mlflow_client(tracking_uri)
     experiment_id = ensure_experiment(client, pipeline, tracking_uri)
@@ -217,8 +250,8 @@ def log_eval_run(
     _log_values(client, run_id, run, pipeline, summary, already)
     client.set_tag(run_id, "tailor.run_dir", str(run_dir))
     client.set_tag(run_id, "tailor.dataset_ref", dataset_ref(run))
-    if run.get("config_hash"):
-        client.set_tag(run_id, "tailor.config_hash", str(run["config_hash"]))
+    if run.config_hash:
+        client.set_tag(run_id, "tailor.config_hash", run.config_hash)
     _log_table(client, run_id, case_table(records), replace=existing is not None)
     for name in (RUN_FILE, REPORT_FILE):
         if (run_dir / name).is_file():
@@ -226,7 +259,7 @@ def log_eval_run(
     if (run_dir / SUMMARY_FILE).is_file():
         client.log_artifact(run_id, str(run_dir / SUMMARY_FILE))
     else:
-        client.log_dict(run_id, summary, SUMMARY_FILE)
+        client.log_dict(run_id, summary.model_dump(mode="json"), SUMMARY_FILE)
     if registry is not None:
         _link_prompts(client, run_id, pipeline, registry, tracking_uri)
     if trace_ids:
@@ -239,9 +272,9 @@ def log_eval_run(
 def _log_values(
     client: MlflowClient,
     run_id: str,
-    run: dict[str, Any],
+    run: RunMeta,
     pipeline: Pipeline,
-    summary: dict[str, Any],
+    summary: RunSummary,
     already: dict[str, str],
 ) -> None:
     import time
@@ -279,7 +312,7 @@ def _link_prompts(
         client.link_prompt_version_to_run(run_id, version)
 
 
-def _end_time(records: Sequence[Any], run: dict[str, Any]) -> int | None:
+def _end_time(records: Sequence[Any], run: RunMeta) -> int | None:
     started = _started(run)
     last = max((float(r.finished_at) for r in records), default=0.0)
     if started is None or last <= started.timestamp():
