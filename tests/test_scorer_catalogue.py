@@ -53,7 +53,13 @@ def test_the_derived_lists_keep_todays_values() -> None:
     from evals.scorers._labels import FACT_SCORERS as LABEL_SCORERS
 
     assert DEFAULT_SCORERS == PLAIN
-    assert OPTIONAL_SCORERS == ("semantic_similarity", "ragas_faithfulness", "ragas_relevancy", "judge")
+    assert OPTIONAL_SCORERS == (
+        "semantic_similarity",
+        "ragas_faithfulness",
+        "ragas_relevancy",
+        "judge",
+        "specificity",  # not a default: named with --scorers, so no stored run's key changes
+    )
     assert (*PLAIN, "semantic_similarity", "judge") == FULL_SCORERS
     assert RAGAS_LLM == ("ragas_faithfulness", "ragas_relevancy")
     assert FACT_SCORERS == LABEL_SCORERS == ("fabrication", "narrative")
@@ -152,5 +158,7 @@ def test_a_broken_install_leaves_its_scorers_listed_as_unavailable(tmp_path: Pat
         check=True,
     )
     optional, missing = done.stdout.splitlines()
-    assert optional == str(sorted(["semantic_similarity", "ragas_faithfulness", "ragas_relevancy", "judge"]))
+    assert optional == str(
+        sorted(["semantic_similarity", "ragas_faithfulness", "ragas_relevancy", "judge", "specificity"])
+    )
     assert missing == str(sorted(["semantic_similarity", "ragas_faithfulness", "ragas_relevancy"]))

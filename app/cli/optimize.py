@@ -20,6 +20,11 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
+# `--out` (app.fileio.out_target): a path with one of these suffixes is the file to write; any
+# other path is a folder, where the result is written as tailored.md (tailored.json with --json).
+OUT_FILE_SUFFIXES = (".md", ".markdown", ".txt", ".json")
+
+
 def optimize(
     resume: Annotated[Path, typer.Option("--resume", help="JSON Resume, markdown or plain-text file.")],
     jd: Annotated[Path, typer.Option("--jd", help="Job description: text, or a jsonresume job JSON.")],
@@ -34,7 +39,12 @@ def optimize(
             "--format", help="md or json; --format json is the old spelling of --json, kept for now."
         ),
     ] = None,
-    out: Annotated[Path | None, typer.Option(help="Write here (atomically) instead of stdout.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write here instead of stdout: a .md/.txt/.json file, or a folder (gets tailored.md or .json)."
+        ),
+    ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the LLM cache.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No run summary on stderr.")] = False,
 ) -> None:
@@ -42,11 +52,14 @@ def optimize(
 
     Employers, titles, dates, degrees and contact details are copied from the source; every
     rewritten line is fact-checked against its original."""
-    from app.fileio import atomic_write_text
+    from app.fileio import atomic_write_text, out_target
     from app.services.tailoring import make_client, read_inputs, resolve_pipeline, run_tailoring
     from app.settings import get_settings
 
     want_json = _wants_json(as_json, format)
+    if out is not None:  # before any model call: a bad --out costs nothing
+        target = out_target(out, OUT_FILE_SUFFIXES)
+        out = target.file_in_folder("tailored.json" if want_json else "tailored.md")
     settings = get_settings()
     inputs = read_inputs(resume, jd, settings)
     chosen = resolve_pipeline(pipeline, model)
@@ -76,7 +89,8 @@ def _suggestions_markdown(suggestions: list[Suggestion]) -> str:
         return ""
     lines = ["", "---", "", "## Suggestions (not part of the resume)", ""]
     for s in suggestions:
-        lines.append(f"- **{s.requirement}** ({s.importance.replace('_', '-')}, {s.status}): {s.note}")
+        tags = ", ".join(t for t in (s.importance.replace("_", "-") if s.importance else "", s.status) if t)
+        lines.append(f"- **{s.requirement}** ({tags}): {s.note}")
     return "\n".join(lines) + "\n"
 
 

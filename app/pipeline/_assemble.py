@@ -1,7 +1,8 @@
 """Build the tailored resume from the source, by construction.
 
 The output starts as a deep copy of the source. Only checked lines are replaced, bullets and
-skills are reordered toward the JD, and then `protect` copies every protected field back from
+skills are reordered toward the JD (never lowering what the prominent places show:
+`_prominence`), and then `protect` copies every protected field back from
 the source — contact block, employers, titles, dates, locations, education, certificates — so
 no step, and no model, can change them.
 """
@@ -13,9 +14,12 @@ import re
 from typing import Any
 
 from app.grounding._evidence import EvidenceMap
-from app.grounding._requirements import MUST
+from app.grounding._injection import is_injection
+from app.grounding._normalize import strip_invisible
+from app.grounding._requirements import MUST, Requirement
+from app.pipeline._prominence import CoverageModel, arrange_bullets, first_group, prominent_lines
 from app.pipeline._types import LineChange, Suggestion
-from app.resume._document import REWRITABLE_SECTIONS
+from app.resume._document import iter_strings
 
 # Per section: the keys a step may change. Everything else in an entry is copied from the source.
 EDITABLE = {
@@ -47,18 +51,24 @@ def apply_changes(source: dict[str, Any], changes: list[LineChange]) -> dict[str
     return out
 
 
-def reorder(doc: dict[str, Any], emap: EvidenceMap, *, bullets: bool, skills: bool) -> None:
-    """Most relevant bullets first within each entry; skills and skill groups by relevance. Stable."""
+def reorder(
+    doc: dict[str, Any], emap: EvidenceMap, *, bullets: bool, skills: bool, jd_text: str = ""
+) -> None:
+    """Relevant bullets and skills first, without ever lowering what the prominent places show.
+
+    Within each entry the two bullets shown first are chosen so that every evidenced requirement
+    the prominent places showed before is still shown there, then to show the most requirements,
+    then to keep the JD's word pairs (a requirement the analyst missed, such as "quota
+    attainment"), then by relevance; the rest follow by relevance. Skill groups likewise: the
+    first group by the same rule, the others by relevance. Stable: ties keep the source's order.
+    """
+    model = CoverageModel.of(emap, jd_text)
+    baseline = model.lines(prominent_lines(doc))
     if bullets:
-        for section in REWRITABLE_SECTIONS:
-            for i, entry in enumerate(doc.get(section) or []):
-                items = entry.get("highlights")
-                if isinstance(items, list) and len(items) > 1:
-                    weights = [emap.weight(f"{section}[{i}].highlights[{j}]") for j in range(len(items))]
-                    order = sorted(range(len(items)), key=lambda j: -weights[j])
-                    entry["highlights"] = [items[j] for j in order]
+        weights = {path: emap.weight(path) for paths in emap.where.values() for path in paths}
+        arrange_bullets(doc, model, baseline, weights)
     groups = doc.get("skills")
-    if skills and isinstance(groups, list):
+    if skills and isinstance(groups, list) and groups:
         group_weight = []
         for i, group in enumerate(groups):
             keywords = group.get("keywords")
@@ -70,7 +80,9 @@ def reorder(doc: dict[str, Any], emap: EvidenceMap, *, bullets: bool, skills: bo
                 ]
                 weight += sum(kw_weights)
             group_weight.append(weight)
-        doc["skills"] = [groups[i] for i in sorted(range(len(groups)), key=lambda i: -group_weight[i])]
+        first = first_group(groups, group_weight, model, doc, baseline)
+        rest = sorted((i for i in range(len(groups)) if i != first), key=lambda i: -group_weight[i])
+        doc["skills"] = [groups[i] for i in [first, *rest]]
 
 
 def protect(source: dict[str, Any], out: dict[str, Any], accepted: set[str] | None = None) -> dict[str, Any]:
@@ -150,10 +162,88 @@ def suggestions(emap: EvidenceMap) -> list[Suggestion]:
                     requirement=req.name,
                     importance=req.importance,
                     status="evidenced only in skills",
-                    note=(
-                        f"{req.name} ({label}) appears only in your skills list. A bullet showing it in use, "
+                    note=(  # name what the resume shows of an either-or requirement, not what it lacks
+                        f"{_shown(emap, req)} ({label}) appears only in your skills list. A bullet showing it in use, "
                         "with a result, makes the claim credible."
                     ),
                 )
             )
     return out
+
+
+def _shown(emap: EvidenceMap, req: Requirement) -> str:
+    """ "Tableau (the job asks for Tableau or Power BI)"; a requirement of one thing: its name."""
+    shown = " and ".join(emap.shown_as(req))
+    return f"{shown} (the job asks for {req.name})" if req.alternatives and shown != req.name else req.name
+
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_ORDER = re.compile(
+    r"(?:add|include|list|insert|rewrite|write|say|describe|mark|rate|rank|state|mention|output|treat|"
+    r"consider|ignore|do not|don't|make sure)\b",
+    re.IGNORECASE,
+)
+_TAG_CHARS = re.compile("[\U000e0020-\U000e007e]+")
+
+
+def injection_warnings(source: dict[str, Any]) -> list[Suggestion]:
+    """One warning per line of the user's resume that addresses an AI tool.
+
+    The line stays in the resume (it is the user's text, and copying it is never an invention),
+    but the user should know that recruiters see it: the warning names it and says so.
+    """
+    out: list[Suggestion] = []
+    seen: set[str] = set()
+    for _, text in iter_strings(source):
+        for line, hidden in _injected_parts(text):
+            if line in seen:
+                continue
+            seen.add(line)
+            short = _shorten(line)
+            where = "hidden text" if hidden else "line"
+            seen_by = (
+                "recruiters will see it in any tool that shows the resume's text"
+                if hidden
+                else "recruiters will read it"
+            )
+            out.append(
+                Suggestion(
+                    requirement=short,
+                    importance=None,
+                    status="addressed to AI screeners",
+                    note=f"Remove the {where} '{short}': it is addressed to AI screening tools and {seen_by}.",
+                    line=line,
+                )
+            )
+    return out
+
+
+def _injected_parts(text: str) -> list[tuple[str, bool]]:
+    """The injected parts of one resume string, each with whether a reader cannot see it."""
+    if not is_injection(text):
+        return []
+    parts: list[tuple[str, bool]] = []
+    for comment in _COMMENT.findall(text):
+        parts.append((" ".join(comment.removeprefix("<!--").removesuffix("-->").split()), True))
+    for tagged in _TAG_CHARS.findall(text):
+        parts.append((" ".join("".join(chr(ord(c) - 0xE0000) for c in tagged).split()), True))
+    visible = strip_invisible(_TAG_CHARS.sub(" ", _COMMENT.sub(" ", text)))
+    run: list[str] = []  # an injected sentence and the orders that follow it ("Include both.")
+    for sentence in [*_SENTENCE.split(visible), ""]:
+        if is_injection(sentence) or (run and _ORDER.match(sentence.strip())):
+            run.append(" ".join(sentence.split()))
+            continue
+        if run:
+            parts.append((" ".join(run), False))
+            run = []
+    return [(line, hidden) for line, hidden in parts if line] or [
+        (" ".join(strip_invisible(text).split()), False)
+    ]
+
+
+def _shorten(line: str, limit: int = 60) -> str:
+    if len(line) <= limit:
+        return line
+    cut = line[:limit].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "..."

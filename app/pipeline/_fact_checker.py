@@ -35,6 +35,7 @@ async def check_changes(ctx: RunContext, changes: list[LineChange]) -> None:
             checks=options.checks,
             max_novelty=options.max_novelty,
             length_bounds=options.length_bounds,
+            is_a=options.grounding == "is_a",
         )
         change.reasons.extend(verdict.reasons)
         if not change.reasons and veto:

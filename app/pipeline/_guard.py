@@ -10,12 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from app.grounding import Grounder
 from app.grounding._dates import find_dates
 from app.grounding._injection import is_injection
 from app.grounding._match import mentions
 from app.grounding._normalize import STOPWORDS, content_words, normalize_text, stem, tokens
 from app.grounding._numbers import dropped_quantities, ungrounded_quantities, without_quantities
+from app.grounding._qualifiers import dropped_qualifiers
 from app.grounding._skills import SkillLexicon
+from app.grounding._verbs import verb_downgrades
 from app.resume._pseudonym import TOKEN_RE
 
 
@@ -39,6 +42,8 @@ ALL_CHECKS = (
     "keeps_numbers",
     "keeps_skills",
     "new_words",
+    "keeps_qualifiers",
+    "keeps_specificity",
 )
 
 # Verbs and words that raise seniority, scope or credit: a rewrite may keep them, never add them.
@@ -113,8 +118,12 @@ def check_rewrite(
     checks: tuple[str, ...] = ALL_CHECKS,
     max_novelty: float = 0.4,
     length_bounds: tuple[float, float] = (0.5, 1.6),
+    is_a: bool = False,
 ) -> Verdict:
-    """Compare a (pseudonymised) original line with its (pseudonymised) rewrite."""
+    """Compare a (pseudonymised) original line with its (pseudonymised) rewrite.
+
+    With `is_a`, a category the original names a kind of counts as part of it ("CAD" for a line
+    that says SolidWorks), as the grounding service reads it; never a sibling or a narrower term."""
     verdict = Verdict(rewrite)
     reasons = verdict.reasons
     if not rewrite.strip():
@@ -122,6 +131,9 @@ def check_rewrite(
     # The allowed terms (requirement names the resume evidences) count as part of the original:
     # a summary may name a skill the resume shows elsewhere; a bullet's terms are in it already.
     grounding = " ".join([original, *allowed_terms])
+    if is_a:
+        for category in Grounder([original, *allowed_terms]).categories_in(rewrite):
+            grounding += f" {category.phrase} {re.sub(r'[/&-]', ' ', category.phrase)}"  # "CI/CD": CI, CD
     orig_words, new_words = content_words(original), content_words(rewrite)
     orig_set = set(content_words(grounding))
     lexicon = SkillLexicon.default()
@@ -136,6 +148,14 @@ def check_rewrite(
     if "keeps_numbers" in checks:
         for q in dropped_quantities(original, rewrite):
             reasons.append(f"keeps_numbers: drops {q.raw!r}, which the original states")
+    if "keeps_qualifiers" in checks:
+        for lost in dropped_qualifiers(original, rewrite):
+            reasons.append(
+                f"keeps_qualifiers: drops {lost.raw!r} (of {lost.number!r}), which the original states"
+            )
+    if "keeps_specificity" in checks:
+        for down in verb_downgrades(original, rewrite):
+            reasons.append(f"keeps_specificity: trades {down.specific!r} for the vaguer {down.vague!r}")
     if "skills" in checks:
         have = {m.canonical for m in lexicon.find(grounding)}
         for m in lexicon.find(rewrite):

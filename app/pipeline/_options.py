@@ -32,7 +32,14 @@ class JdAnalystOptions(AgentOptions):
     )
 
 
-EvidenceMethod = Literal["lexical"]
+# "lexical": a line evidences a requirement when it states it (word forms, aliases, abbreviations);
+# "grounded": also when it names something specific that is a kind of it (the is-a taxonomy:
+# GitHub Actions evidences CI/CD), through the one grounding service the scorers use.
+EvidenceMethod = Literal["lexical", "grounded"]
+# The fact-checker's reading of a rewrite's new skills and words: "lexical" (in the original line,
+# or a term the resume evidences) or "is_a" (also a category the original names a kind of: "CAD"
+# for a line that says SolidWorks, "CI/CD" for one that says Jenkins).
+GuardGrounding = Literal["lexical", "is_a"]
 
 
 class EvidenceMapperOptions(AgentOptions):
@@ -59,6 +66,9 @@ class FactCheckerOptions(AgentOptions):
         default=(0.5, 1.6), description="rewrite length / original length must fall in [low, high]"
     )
     max_novelty: float = Field(default=0.4, ge=0, le=1, description="share of new content words allowed")
+    grounding: GuardGrounding = Field(
+        default="lexical", description="lexical, or is_a: a category the original names a kind of is grounded"
+    )
 
     @field_validator("checks")
     @classmethod

@@ -23,10 +23,13 @@ class LineChange(BaseModel):
 
 
 class Suggestion(BaseModel):
-    requirement: str
-    importance: Literal["must_have", "nice_to_have"]
-    status: Literal["needs evidence", "evidenced only in skills"]
+    """Advice beside the resume: a requirement to evidence, or a line to reconsider (`line`)."""
+
+    requirement: str  # the requirement; for a line's warning, the line shortened
+    importance: Literal["must_have", "nice_to_have"] | None  # None for a line's warning
+    status: Literal["needs evidence", "evidenced only in skills", "addressed to AI screeners"]
     note: str
+    line: str | None = None  # the resume's line a warning is about, as written
 
 
 class RequirementView(BaseModel):

@@ -24,6 +24,7 @@ SCORER_MODULES = (
     "evals.scorers.usage",
     "evals.scorers.ragas_metrics",
     "evals.scorers.judge",
+    "evals.scorers.specificity",
 )
 broken_modules: dict[str, str] = {}  # a scorer module that failed to import: why
 
