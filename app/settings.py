@@ -73,6 +73,24 @@ class TailorSettings(BaseSettings):
     local_context: int = 2048
     local_seed: int = 7
     log_level: str = "WARNING"
+    grounding_meaning: bool = Field(
+        default=True, description="Fact scorers ask the local MiniLM as a second opinion (loads torch once)."
+    )
+
+    # The serving API (`tailor serve`, docs/api.md). Environment: TAILOR_API_*.
+    api_alias: str = Field(default="production", description="The alias the API serves.")
+    api_model: str | None = Field(default=None, description="Serve every agent on this model instead.")
+    api_keys: str = Field(default="", description="Comma-separated API keys for /v1; empty: /v1 is open.")
+    api_admin_token: str | None = Field(default=None, description="Bearer token for /v1/admin; unset: admin is off.")
+    api_alias_ttl_s: float = Field(default=2.0, ge=0, description="How long a resolved alias is trusted.")
+    api_sync_deadline_s: float = Field(default=20.0, gt=0, description="POST /v1/optimize answers 202 past it.")
+    api_rate_per_minute: float = Field(default=120.0, gt=0, description="Requests a key may make per minute.")
+    api_rate_burst: int = Field(default=30, ge=1, description="Requests a key may make at once.")
+    api_max_running_jobs: int = Field(default=2, ge=1, description="Jobs a server process runs at once.")
+    api_job_lease_s: float = Field(default=30.0, gt=0, description="A job whose worker is silent this long is re-run.")
+    api_job_attempts: int = Field(default=3, ge=1, description="Tries before a job ends failed.")
+    api_worker: bool = Field(default=True, description="Run jobs in the API process (off: only queue them).")
+    api_webhook_secret: str | None = Field(default=None, description="HMAC-SHA256 key signing job webhooks.")
 
     _searched_from: Path = PrivateAttr(default_factory=Path.cwd)
 

@@ -144,10 +144,10 @@ def test_concurrent_moves_from_two_processes_have_one_winner(store: StateStore) 
 
 
 def test_a_fresh_store_opened_by_two_processes_migrates_once(state_url: str) -> None:
-    assert _in_processes(_open_in_child, [(state_url,), (state_url,)]) == ["0002", "0002"]
+    assert _in_processes(_open_in_child, [(state_url,), (state_url,)]) == ["0003", "0003"]
     store = open_state(state_url)
     upgrades = [e for e in store.audit_log() if e.action == "schema.upgrade"]
-    assert [e.subject for e in upgrades] == ["0002"]
+    assert [e.subject for e in upgrades] == ["0003", "0002"]  # newest first
     store.close()
 
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import typer
 
-from app.cli import cache, datasets, evaluate, gate, judge, optimize, prompts
+from app.cli import cache, datasets, evaluate, gate, jobs, judge, optimize, promptfoo, prompts, serve
 from app.cli._usage import build_command, run_command
 from app.environment import apply_quiet_environment
 from app.errors import TailorError
@@ -29,6 +29,9 @@ app.add_typer(prompts.app, name="prompts")
 app.add_typer(datasets.app, name="datasets")
 app.add_typer(cache.app, name="cache")
 app.add_typer(judge.app, name="judge")
+app.add_typer(jobs.app, name="jobs")
+app.add_typer(promptfoo.app, name="promptfoo")
+app.command("serve")(serve.serve)
 evaluate.register(app)
 gate.register(app)
 

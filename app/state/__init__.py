@@ -1,17 +1,26 @@
 """The shared state store (SQLite or PostgreSQL, Alembic-migrated): aliases with compare-and-set
-moves, pipeline snapshots, judge calibrations, the run index, gate verdicts and the audit log."""
+moves, pipeline snapshots, judge calibrations, the run index, gate verdicts, the audit log, and the
+serving API's jobs and feedback."""
 
 from app.state._aliases import ALIAS_RE
 from app.state._engine import normalize_url
+from app.state._feedback import REASON_CODES, FeedbackEntry
+from app.state._jobs import FINAL_STATUSES, JOB_STATUSES, JobEntry, NewJob
 from app.state._models import ANY, AliasMove, AuditEntry, CalibrationRow, RunEntry, VerdictEntry
 from app.state._store import StateStore, open_state
 
 __all__ = [
     "ALIAS_RE",
     "ANY",
+    "FINAL_STATUSES",
+    "JOB_STATUSES",
+    "REASON_CODES",
     "AliasMove",
     "AuditEntry",
     "CalibrationRow",
+    "FeedbackEntry",
+    "JobEntry",
+    "NewJob",
     "RunEntry",
     "StateStore",
     "VerdictEntry",

@@ -12,11 +12,15 @@ from app.state._aliases import AliasesMixin
 from app.state._audit import AuditMixin
 from app.state._calibrations import CalibrationsMixin
 from app.state._engine import create_state_engine, migrate, normalize_url
+from app.state._feedback import FeedbackMixin
+from app.state._jobs import JobsMixin
 from app.state._runs import RunsMixin
 from app.state._verdicts import VerdictsMixin
 
 
-class StateStore(AliasesMixin, CalibrationsMixin, RunsMixin, VerdictsMixin, AuditMixin):
+class StateStore(
+    AliasesMixin, CalibrationsMixin, RunsMixin, VerdictsMixin, AuditMixin, JobsMixin, FeedbackMixin
+):
     """Use `open_state(url)`; the constructor neither caches nor migrates."""
 
     def __init__(self, url: str) -> None:
