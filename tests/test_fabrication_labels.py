@@ -14,21 +14,14 @@ LABELS = Path(__file__).resolve().parents[1] / "golden" / "fabrications" / "labe
 
 
 # Faithful tailorings the scorer still flags, each a call left strict or a reading it cannot make:
-# "emergency medicine" (the JD's words) for "emergency care"; "American Institute of Architects
-# (AIA Minnesota)" for "AIA member, AIA Minnesota". Batch 4 arrived last and is not fixed against
-# yet: all ten of its faithful tailorings are flagged (see golden/README.md for why).
+# b3-06: "emergency medicine" (the JD's words) for "emergency care", left strict on purpose;
+# b3-09: "American Institute of Architects (AIA Minnesota)" for "AIA member, AIA Minnesota", a
+# chapter's name glossed with the society's. Batch 4 was fixed against after its first run
+# (all ten flagged then; see golden/README.md).
 KNOWN_FALSE_ALARMS = {
     "b3-06-veterinary-technician.faithful.md",
     "b3-09-architect.faithful.md",
-    *(
-        f"b4-{name}.faithful.md"
-        for name in (
-            "01-air-traffic-controller", "02-small-business-bookkeeper", "03-ml-engineer",
-            "04-school-counselor", "05-construction-foreman", "06-clinical-research-coordinator",
-            "07-graphic-designer", "08-logistics-dispatcher", "09-product-manager", "10-paramedic",
-        )
-    ),
-}  # fmt: skip
+}
 # A number moved to another meaning on the same line ("raised revenue per session 7.5%" for the
 # source's click-through gain): the number is the line's own, so no check sees it.
 KNOWN_MISSES = {("b4-03-ml-engineer.fab1.md", "metric")}

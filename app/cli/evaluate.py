@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -120,10 +120,24 @@ def score_command(
             help="Instead: measure the fact scorers (fabrication, narrative) on labelled outputs; see golden/README.md.",
         ),
     ] = None,
+    calibrate_meaning: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--calibrate-meaning",
+            help="Instead: calibrate the meaning opinion's threshold on these labels files (repeatable).",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Score any tailored resume against its source and JD, with every offending span."""
     from app.errors import InputError
+
+    if calibrate_meaning:
+        from evals.scorers._meaning_calibration import calibrate
+
+        result = calibrate(list(calibrate_meaning))
+        typer.echo(result.model_dump_json(indent=2) if as_json else _calibration_line(result))
+        return
 
     if labels is not None:
         if resume or jd or output or case:
@@ -157,3 +171,11 @@ def register(app: typer.Typer) -> None:
     """Attach the harness commands to the main app."""
     app.command("eval")(eval_command)
     app.command("score")(score_command)
+
+
+def _calibration_line(result: Any) -> str:
+    return (
+        f"meaning threshold {result.threshold:.2f}: lets through {result.honest_pass_rate:.0%} of "
+        f"{result.honest} honest phrases the lexical and is-a readings flag, and "
+        f"{result.false_pass_rate:.1%} of {result.fabricated} planted ones; written to app/grounding/meaning.json"
+    )

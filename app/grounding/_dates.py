@@ -115,8 +115,11 @@ DATE_PATTERN = (
     rf"|{_YEAR})"  # 2020
 )
 _PRESENT = "|".join(re.escape(w) for w in PRESENT_WORDS)
+# A term before the end of a range ("Fall 2014 to Spring 2016"): the year is the date; the start's
+# term stands before the range and is kept by the parser as a note.
+_TERM = r"(?:(?:spring|summer|fall|autumn|winter)\s+)?"
 RANGE_RE = re.compile(
-    rf"(?P<start>{DATE_PATTERN})\s*(?:-|to|until|till|–|—|~|a|au|bis)\s*(?P<end>{DATE_PATTERN}|{_PRESENT})",
+    rf"(?P<start>{DATE_PATTERN})\s*(?:-|to|until|till|–|—|~|a|au|bis)\s*{_TERM}(?P<end>{DATE_PATTERN}|{_PRESENT})",
     re.IGNORECASE,
 )
 PRESENT_RE = re.compile(rf"(?<![a-z])(?:{_PRESENT})(?![a-z])")

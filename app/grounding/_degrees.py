@@ -37,11 +37,16 @@ _ABBREVIATIONS: dict[str, Degree] = {
     "mba": Degree("master", "business administration"),
     "mfa": Degree("master", "fine arts"),
     "mph": Degree("master", "public health"),
+    "med": Degree("master", "education"),
+    "msw": Degree("master", "social work"),
+    "mpa": Degree("master", "public administration"),
     "msn": Degree("master", "science in nursing"),
     "llm": Degree("master", "laws"),
     "phd": Degree("doctorate", "philosophy"),
     "dphil": Degree("doctorate", "philosophy"),
     "edd": Degree("doctorate", "education"),
+    "dpt": Degree("doctorate", "physical therapy"),
+    "bed": Degree("bachelor", "education"),
     "md": Degree("doctorate", "medicine"),
     "jd": Degree("doctorate", "law"),
     "aa": Degree("associate", "arts"),
@@ -55,8 +60,8 @@ _LEVEL_WORDS = {
     "associate": "associate",
 }
 _SPELLED_RE = re.compile(
-    r"\b(bachelor|master|doctor|doctorate|associate)('?s)?(\s+degree)?"
-    r"(?:\s+of\s+((?:applied\s+|fine\s+|public\s+|business\s+)?[a-z]+(?:\s+in\s+[a-z]+)?))?",
+    r"\b(bachelor|master|doctorate|doctor|associate)('?s)?\b(\s+degree)?"
+    r"(?:\s+of\s+((?:applied\s+|fine\s+|public\s+|business\s+|social\s+|physical\s+)?[a-z]+(?:\s+in\s+[a-z]+)?))?",
     re.IGNORECASE,
 )
 _FIELD_ALIASES = {"juris": "law", "law": "law", "laws": "laws"}
@@ -69,6 +74,8 @@ _ABBREVIATION_RE = re.compile(
 # Two-letter forms that are also words, units, states or products: degrees only when written in
 # capitals or with dots, and never before a product name or after "City, ".
 _AMBIGUOUS = {"ba", "ma", "ms", "md", "aa", "ab", "jd", "bs"}
+# Words first: degrees only as "M.Ed."/"MEd" ("med-surg", "12-BED UNIT" are not).
+_WRITTEN_AS = {"med": ("M.Ed.", "M.Ed", "MEd"), "bed": ("B.Ed.", "B.Ed", "BEd")}
 _NOT_A_DEGREE_AFTER = re.compile(
     r"\s*(?:office|excel|word|access|project|teams|sql|dynamics|azure|visio|powerpoint|outlook|edwards|dos)\b",
     re.IGNORECASE,
@@ -82,6 +89,9 @@ def _field(words: str | None) -> str | None:
     for known in (
         "science in nursing",
         "business administration",
+        "social work",
+        "public administration",
+        "physical therapy",
         "fine arts",
         "applied science",
         "public health",
@@ -118,6 +128,8 @@ def find_degrees(text: str) -> list[DegreeMention]:
     for m in _ABBREVIATION_RE.finditer(text):
         raw = m.group(0)
         key = raw.replace(".", "").lower()
+        if key in _WRITTEN_AS and raw not in _WRITTEN_AS[key]:
+            continue
         if key in _AMBIGUOUS and "." not in raw:
             if not raw.isupper() or _NOT_A_DEGREE_AFTER.match(text, m.end()):
                 continue

@@ -30,8 +30,8 @@ def _expansion(words: list[str], letters: str) -> int | None:
     """How many trailing `words` spell `letters` by their initials (small words may be skipped or
     count as a letter: "Master of Arts in Teaching" is MAT, "Associate in Occupational Studies" AOS)."""
     for size in range(1, min(len(words), len(letters) + _MAX_EXTRA_SMALL_WORDS) + 1):
-        window = [w.lower() for w in words[-size:]]
-        if window[0] in STOPWORDS:
+        window = words[-size:]
+        if window[0].lower() in STOPWORDS:
             continue
         if _spells(window, letters.lower()):
             return size
@@ -40,18 +40,28 @@ def _expansion(words: list[str], letters: str) -> int | None:
 
 def _spells(words: list[str], letters: str, small_letters: bool = True) -> bool:
     """Whether `words` spell `letters` by their initials; small words may be skipped, and count as
-    a letter only when `small_letters` ("Master of Arts in Teaching" is MAT either way)."""
+    a letter only when `small_letters` ("Master of Arts in Teaching" is MAT either way). The parts
+    of a hyphenated word each count, small ones too ("click-through rate" is CTR), and a part in
+    capitals gives all its letters ("ST-elevation myocardial infarction" is STEMI)."""
+    return _spell([(w, False) for w in words], letters.lower(), small_letters)
+
+
+def _spell(words: list[tuple[str, bool]], letters: str, small_letters: bool) -> bool:
     if not letters:
-        return all(w in STOPWORDS for w in words)
+        return all(w.lower() in STOPWORDS for w, _ in words)
     if not words:
         return False
-    head, rest = words[0], words[1:]
-    as_letter = small_letters or head not in STOPWORDS
-    if as_letter and head.startswith(letters[0]) and _spells(rest, letters[1:], small_letters):
+    (head, in_compound), rest = words[0], words[1:]
+    low = head.lower()
+    as_letter = small_letters or in_compound or low not in STOPWORDS
+    if as_letter and low.startswith(letters[0]) and _spell(rest, letters[1:], small_letters):
         return True
-    if "-" in head and _spells([*head.split("-"), *rest], letters, small_letters):
+    capitals = 1 < len(head) < len(letters) and head.isalpha() and head.isupper()
+    if capitals and letters.startswith(low) and _spell(rest, letters[len(low) :], small_letters):
+        return True
+    if "-" in head and _spell([(p, True) for p in head.split("-") if p] + rest, letters, small_letters):
         return True  # "multi-factor authentication" is MFA
-    return head in STOPWORDS and _spells(rest, letters, small_letters)
+    return low in STOPWORDS and _spell(rest, letters, small_letters)
 
 
 def expansion_before(text: str, acronym: str) -> str | None:
@@ -98,7 +108,10 @@ def spell_like_source(text: str, source_text: str) -> str:
     return _GLOSS_RE.sub(rewrite, text)
 
 
-_SOURCE_ACRONYM_RE = re.compile(r"(?<![\w/&-])([A-Z][A-Z]{1,5})(s?)(?![\w/&+])")
+# "CRO", "VMs", "ePCR" (a small letter before the capitals), "IV/IO" (each), "A/R" (written so).
+_SOURCE_ACRONYM_RE = re.compile(
+    r"(?<![\w&-])(?:(?<!/)([A-Z]/[A-Z])(?!/)|([a-z]?[A-Z][A-Z]{1,5}))(s?)(?![\w&+])"
+)
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z']*")
 
 
@@ -106,31 +119,35 @@ def contract_expansions(text: str, source_text: str) -> str:
     """Words that spell out an acronym the source uses, with no gloss beside them ("Chief Revenue
     Officer" for the source's CRO, "virtual machines" for its VMs), written as the acronym. For
     free text only: a name ("Palmetto Auto Insurance Co.") is compared as written."""
+    from app.grounding._places import contract_place_names
+
     acronyms, source_words = _source_acronyms(source_text)
     words = list(_WORD_RE.finditer(text))
     initials = {w.group(0)[0].lower() for w in words}
     for acronym in acronyms:
         if acronym[0].lower() in initials:  # most acronyms cannot start anywhere in a short line
-            contracted = _contract(text, words, acronym, source_words)
+            contracted = _contract(text, words, acronym, source_words, source_text)
             if contracted != text:
                 text, words = contracted, list(_WORD_RE.finditer(contracted))
-    return text
+    return contract_place_names(text, source_text)
 
 
 @lru_cache(maxsize=64)
 def _source_acronyms(source_text: str) -> tuple[tuple[str, ...], frozenset[str]]:
     """The source's acronyms, longest first, and the words it uses; one source is scored line by line."""
     places = set(re.findall(r"[A-Z][a-z]+,\s*([A-Z]{2})\b", source_text))  # "Baltimore, MD" is a place
-    acronyms = {m.group(1) for m in _SOURCE_ACRONYM_RE.finditer(source_text)} - places
+    acronyms = {m.group(1) or m.group(2) for m in _SOURCE_ACRONYM_RE.finditer(source_text)} - places
     words = frozenset(w.lower() for w in _WORD_RE.findall(source_text))
     return tuple(sorted(acronyms, key=lambda a: (-len(a), a))), words
 
 
-def _contract(text: str, words: list[re.Match[str]], acronym: str, source_words: frozenset[str]) -> str:
-    """Only words the source does not use need the acronym to ground them: a two-letter acronym
-    contracts only words that are all new ("private equity" for PE, never the source's own "code
-    analysis" for CA), a longer one words of which some are new."""
-    letters = acronym.lower()
+def _contract(
+    text: str, words: list[re.Match[str]], acronym: str, source_words: frozenset[str], source_text: str
+) -> str:
+    """Only words the source does not use need the acronym to ground them: the words contracted
+    include a new one, and a two-letter acronym never contracts words the source itself writes
+    together ("code analysis" beside its CA; but "accounts receivable" for its A/R)."""
+    letters = acronym.replace("/", "").lower()
     out, last, i = [], 0, 0
     while i < len(words):
         if not words[i].group(0).lower().startswith(letters[0]):
@@ -138,15 +155,41 @@ def _contract(text: str, words: list[re.Match[str]], acronym: str, source_words:
             continue
         size = _spelled_at(words, i, letters, text)
         new = [w.group(0).lower() not in source_words for w in words[i : i + size]]
-        if size and (all(new) if len(letters) == 2 else any(new)):
+        phrase = text[words[i].start() : words[i + size - 1].end()] if size else ""
+        if size and any(new) and (len(letters) > 2 or not contains_phrase(source_text, phrase)):
             first, final = words[i], words[i + size - 1]
             ending = final.group(0).lower()
             plural = "s" if ending.endswith("s") and not ending.endswith("ss") and len(letters) <= 3 else ""
             out += [text[last : first.start()], acronym + plural]
             last, i = final.end(), i + size
+        elif words[i].group(0).lower() not in source_words and _compound_spells(words[i].group(0), letters):
+            out += [text[last : words[i].start()], acronym]  # "intraosseous" for the source's IO
+            last, i = words[i].end(), i + 1
         else:
             i += 1
     return "".join([*out, text[last:]])
+
+
+# Combining forms a compound word is built of: its acronym takes a letter from each part
+# ("intraosseous" is IO, "electrocardiogram" ECG).
+_COMBINING_FORMS = (
+    "intra inter extra trans sub supra super hyper hypo peri endo epi electro cardio gastro neuro "
+    "thermo hydro photo micro macro multi poly tele bio geo auto"
+).split()
+
+
+def _compound_parts(word: str) -> list[str]:
+    for form in _COMBINING_FORMS:
+        if word.startswith(form) and len(word) - len(form) >= 3:
+            return [form, *_compound_parts(word[len(form) :])]
+    return [word]
+
+
+def _compound_spells(word: str, letters: str) -> bool:
+    parts = _compound_parts(word.lower())
+    return len(parts) == len(letters) > 1 and all(
+        p.startswith(c) for p, c in zip(parts, letters, strict=True)
+    )
 
 
 def _spelled_at(words: list[re.Match[str]], i: int, letters: str, text: str) -> int:
@@ -156,13 +199,24 @@ def _spelled_at(words: list[re.Match[str]], i: int, letters: str, text: str) -> 
         window = words[i : i + size]
         if len(window) < size:
             return 0
-        lower = [w.group(0).lower() for w in window]
+        written = [w.group(0) for w in window]
+        lower = [w.lower() for w in written]
         gaps = [text[a.end() : b.start()] for a, b in itertools.pairwise(window)]
         if lower[0] in STOPWORDS or lower[-1] in STOPWORDS or any(g.strip(" -\u2013") for g in gaps):
             continue
         if len(letters) == 2 and (size != 2 or min(len(w) for w in lower) < 3):
             continue
-        hyphenated = all(g == "-" for g in gaps)  # "design-for-manufacturing" is DFM
-        if _spells(lower, letters, small_letters=hyphenated):
-            return size
+        if _spells(_join_hyphenated(written, gaps), letters, small_letters=False):
+            return size  # "design-for-manufacturing" is DFM, "click-through rate" CTR
     return 0
+
+
+def _join_hyphenated(words: list[str], gaps: list[str]) -> list[str]:
+    """Words joined by hyphens, as one hyphenated word: `_spells` counts each of its parts."""
+    out = [words[0]]
+    for gap, word in zip(gaps, words[1:], strict=True):
+        if gap == "-":
+            out[-1] += "-" + word
+        else:
+            out.append(word)
+    return out

@@ -98,23 +98,64 @@ def without_quantities(text: str) -> str:
     return norm
 
 
+# Letters a number may carry glued to it and still be a quantity: ordinals ("10th") and units
+# ("40GB", "180ms", "22fps"). Any other letters make the number part of a name: "3D", "4G", "2FA", "3PL".
+_GLUED_UNITS = frozenset(
+    """s st nd rd th gb mb kb tb gbps mbps ms fps kg lb lbs oz hr hrs h yr yrs mo mos min mins sec secs
+    km mi ft sqft sf cm mm in kw mw kwh mph rpm hz khz mhz ghz wpm ppm tps qps rps yd yds gal pt""".split()
+)
+_PERCENTILE_AFTER = re.compile(r"(?:st|nd|rd|th)[- ]percentile")  # "95th percentile" is p95: a label
+
+
+def _inside_a_token(norm: str, original: str, m: re.Match[str]) -> bool:
+    """Whether a number written in digits is part of a name or code, not a quantity: glued to a
+    letter before ("Web3", "B2B", "Q3") or to letters after that are no unit ("3D", "4G", "2FA");
+    a code's number after a capital or one letter and a hyphen ("K-8", "COVID-19", "W-2"); either
+    side of a slash between numbers ("24/7"); a percentile's rank ("95th percentile")."""
+    start = m.start()
+    end = max(m.end(g) for g in ("num", "scale", "pct", "mult") if m.group(g))
+    before = norm[start - 1] if start > 0 else " "
+    if before.isalpha() or before == "_":  # "Web3", "ISO27001", "[EMAIL_1]" are names, not numbers
+        return True
+    glued = re.match(r"[a-z]+", norm[end:])
+    if glued and glued.group(0) not in _GLUED_UNITS:
+        return True
+    if _PERCENTILE_AFTER.match(norm, end):
+        return True
+    if re.search(r"\d/\Z", norm[:start]) or re.match(r"/\d", norm[end:]):
+        return True  # "24/7", "9/80 schedule"
+    if before == "-":
+        word = re.search(r"(?<![a-z0-9$€£¥.])([a-z]+)-\Z", norm[:start])
+        same_length = len(original) == len(norm)
+        if word and (
+            len(word.group(1)) == 1 or (same_length and original[word.start(1) : start - 1].isupper())
+        ):
+            return True
+    return False
+
+
 def find_quantities(text: str) -> list[Quantity]:
-    """Every quantity in `text` (normalised first), skipping the word "one" used as a pronoun and
-    the parts of dates ("2015-03", "03/2020", "Jan 2020": dates are compared as dates)."""
+    """Every quantity in `text` (normalised first), skipping the word "one" used as a pronoun,
+    the parts of dates ("2015-03", "03/2020", "Jan 2020": dates are compared as dates) and
+    numbers inside a name or code ("3D", "24/7", "B2B", "Q3")."""
     from app.grounding._dates import DATE_RE
 
     norm = normalize_text(text)
+    original = " ".join(text.split())
     dates = [(d.start(), d.end()) for d in DATE_RE.finditer(norm) if not re.fullmatch(r"\d{4}", d.group(0))]
     found: list[Quantity] = []
     for m in QUANTITY_RE.finditer(norm):
         if any(a <= m.start() < b for a, b in dates):
             continue
         if m.group("num"):
-            before = norm[m.start() - 1] if m.start() > 0 else " "
-            if before.isalpha() or before == "_":  # "Web3", "ISO27001", "[EMAIL_1]" are names, not numbers
+            if _inside_a_token(norm, original, m):
                 continue
             value = float(m.group("num").replace(",", ""))
             scale = (m.group("scale") or "").lower()
+            if scale and norm[m.end("num")].isspace() and re.match(r"-\d", norm[m.end() :]):
+                # "22 K-5 classrooms": 22 of them, and a grade range; not 22,000
+                found.append(Quantity(m.group("num"), value, "", m.start(), m.end("num")))
+                continue
             value *= SCALES.get(scale, 1)
             unit = "%" if m.group("pct") else "$" if m.group("cur") else "x" if m.group("mult") else ""
         else:

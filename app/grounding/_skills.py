@@ -128,6 +128,31 @@ def _plausible(text: str, start: int, end: int, form: str) -> bool:
     return not after.startswith("/SCI")  # a TS/SCI clearance is not TypeScript
 
 
+# An acronym glued by a hyphen to another acronym ("QA-SQL"), or through a small word to a
+# capitalised word ("MQL-to-SQL", "Lead-to-CRM"); "AWS-Certified" is the skill and a word.
+_LINK = r"(?:to|and|or|for|of|in|on|vs|via)"
+_COMPOUND_BEFORE = re.compile(rf"(?<![^\W_])(?:([A-Z][A-Z0-9]+)-|([A-Z][^\W_]*)-{_LINK}-)\Z")
+_COMPOUND_AFTER = re.compile(rf"-(?:([A-Z][A-Z0-9]+)|{_LINK}-([A-Z][^\W_]*))(?![^\W_])")
+
+
+def _in_a_compound_name(norm: str, start: int, end: int, skills: bytearray) -> bool:
+    """Whether an acronym is one part of a hyphenated name whose other capitalised part is no
+    skill: "MQL-to-SQL conversion" is a funnel stage, not SQL. "SQL-based" (a small word after)
+    and "SQL-to-Python" (a skill on the other side) still name the skill."""
+    raw = norm[start:end]
+    if not (len(raw) >= 2 and raw.isupper()):
+        return False
+    window = max(0, start - 40)
+    for m in (_COMPOUND_BEFORE.search(norm[window:start]), _COMPOUND_AFTER.match(norm, end)):
+        if m is None:
+            continue
+        group = 1 if m.group(1) else 2
+        offset = window if m.re is _COMPOUND_BEFORE else 0
+        if skills.find(1, offset + m.start(group), offset + m.end(group)) == -1:
+            return True  # the other part is no skill
+    return False
+
+
 def _capital_s(raw: str) -> bool:
     """An all-capitals word ending in S: its plural would be written with a small s ("APIs")."""
     return len(raw) >= 3 and raw.isupper() and raw.endswith("S")
@@ -223,10 +248,14 @@ class SkillLexicon:
                     found.append((m.start(), m.end(), name))
         found.sort(key=lambda f: (f[0] - f[1], f[0]))
         taken = bytearray(len(norm))
-        mentions: list[SkillMention] = []
+        kept: list[tuple[int, int, str]] = []
         for s, e, name in found:
             if taken.find(1, s, e) == -1:
                 taken[s:e] = b"\x01" * (e - s)
+                kept.append((s, e, name))
+        mentions: list[SkillMention] = []
+        for s, e, name in kept:
+            if not _in_a_compound_name(norm, s, e, taken):
                 start, end = (s, e) if idx is None else (idx[s], idx[e - 1] + 1)
                 mentions.append(SkillMention(name, text[start:end], start, end))
         return sorted(mentions, key=lambda m: m.start)

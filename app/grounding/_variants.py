@@ -60,6 +60,7 @@ def _without_acronym_glosses(text: str) -> list[str]:
 def canonical_forms(text: str) -> set[str]:
     """Normalised spellings of a title or credential that mean the same ("Sr." = "Senior")."""
     forms = set()
+    text = re.sub(r"\s*&\s*", " and ", text)  # "Logistics & Supply Chain" is "Logistics and Supply Chain"
     for variant in _without_acronym_glosses(text):
         words = [_WORD_ABBREVIATIONS.get(t, t) for t in tokens(variant)]
         forms.add(" ".join(" ".join(words).split()))

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
+from app.grounding import Grounder
 from app.grounding._dates import MONTHS, PRESENT, PartialDate, find_dates
 from app.grounding._degrees import Degree, degree_grounded, find_degrees
 from app.grounding._glosses import contract_expansions, spell_like_source
@@ -21,15 +22,21 @@ from app.grounding._match import mentions
 from app.grounding._normalize import STOPWORDS, contains_phrase, content_words, normalize_text, stem
 from app.grounding._numbers import Quantity, find_quantities, without_quantities
 from app.grounding._skills import SkillLexicon
+from app.grounding._taxonomy import Taxonomy
 from app.grounding._variants import acronym_in
 from app.pipeline._guard import CLAIM_STEMS, LEADERSHIP_STEMS, SUPERLATIVE_STEMS
+from app.resume._document import iter_strings
 from evals.scorers._base import Offense, Sample, Score, ratio, scorer
+from evals.scorers._fabrication_credentials import certification_offenses
 from evals.scorers._fabrication_fields import free_text, structured_offenses
+from evals.scorers._fabrication_lines import (
+    copied_from_source,
+    reads_as_sentence,
+    requirement_span,
+    source_units,
+)
 from evals.scorers._fabrication_words import copied_from_jd, stems_and_parts
 
-CERT_RE = re.compile(
-    r"\b(?:certified|certification|certificate|licensed|license)\b[^.;,]{0,40}", re.IGNORECASE
-)
 _DAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 
 
@@ -46,9 +53,11 @@ class _Source:
     degrees: list[Degree]
     lines: list[set[str]]
     line_quantities: list[list[Quantity]]
+    credentials: str  # the names and issuers of the certificates and licenses the source lists
+    grounder: Grounder  # stated, is-a, and (opted in) meaning: the one grounding service
 
     @classmethod
-    def of(cls, sample: Sample, lexicon: SkillLexicon) -> _Source:
+    def of(cls, sample: Sample, lexicon: SkillLexicon, *, meaning: bool = False) -> _Source:
         text = sample.grounding_text
         return cls(
             text=text,
@@ -60,14 +69,25 @@ class _Source:
             degrees=[m.degree for m in find_degrees(text)],
             lines=[set(content_words(t)) for t in _honest_lines(sample.source)],
             line_quantities=[find_quantities(t) for t in _honest_lines(sample.source)],
+            credentials="\n".join(
+                f"{c.get('name') or ''} {c.get('issuer') or ''}"
+                for c in sample.source.get("certificates") or []
+                if isinstance(c, dict)
+            ),
+            grounder=Grounder(source_lines(sample), meaning=meaning),
         )
+
+
+def source_lines(sample: Sample) -> list[str]:
+    """The source's honest lines: what can ground an output line."""
+    return _honest_lines(sample.source)
 
 
 def _honest_lines(source: dict[str, Any]) -> list[str]:
     """The source's lines minus those written to steer an AI: an injected line grounds nothing."""
     from app.grounding._injection import strip_injections
 
-    return [t for _, t in free_text(source) if strip_injections(t).strip()]
+    return [kept for _, t in free_text(source) if (kept := strip_injections(t).strip())]
 
 
 def _metrics(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str, str, str]]:
@@ -102,13 +122,17 @@ def _dates(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str, st
 
 
 def _skills(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str, str, str]]:
-    """A skill is grounded when the source names it, or states it in other word forms (the same
-    matcher that decides evidence: "audit" grounds "auditing")."""
-    return [
-        ("skill", m.raw, f"the source never states {m.canonical}")
-        for m in lexicon.find(text)
-        if m.canonical not in src.skills and not mentions(src.text, m.canonical)
-    ]
+    """A skill is grounded when the source names it, states it in other word forms (the matcher
+    that decides evidence: "audit" grounds "auditing"), or names a kind of it ("CAD" for the
+    source's SolidWorks); with the meaning opinion, when its closest source line is close enough."""
+    found = []
+    for m in lexicon.find(text):
+        if m.canonical in src.skills or mentions(src.text, m.canonical):
+            continue
+        answer = src.grounder.ground(m.canonical)
+        if not answer.grounded:
+            found.append(("skill", m.raw, answer.reason))
+    return found
 
 
 def _credentials(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str, str, str]]:
@@ -117,39 +141,17 @@ def _credentials(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[s
         for m in find_degrees(text)
         if not degree_grounded(m.degree, src.degrees) and not contains_phrase(src.text, m.raw)
     ]
-    found += [
-        ("certification", c.group(0).strip(), "the source states no such certification")
-        for c in CERT_RE.finditer(text)
-        if not _credential_grounded(c.group(0), src)
-    ]
-    return found
-
-
-_CREDENTIAL_STOP_RE = re.compile(r"\b(?:and|or|with|for|since|from|at|by|to|who|which)\b|[(]", re.IGNORECASE)
-
-
-def _credential_grounded(mention: str, src: _Source) -> bool:
-    """ "licensed CPA" is grounded by a source that names the CPA; "certified management accountant"
-    needs "certified" and "management accountant" in the source; "AWS Certified data scientist" needs
-    the source to say "certified" at all."""
-    trigger, _, rest = mention.strip().partition(" ")
-    rest = re.sub(r"^(?:in|as|an?|the)\s+", "", rest.strip(), flags=re.IGNORECASE)
-    words = _CREDENTIAL_STOP_RE.split(rest, maxsplit=1)[0].split()
-    root = "licens" if trigger.lower().startswith("licens") else "certifi"
-    trigger_stated = re.search(rf"(?<![a-z]){root}", src.norm) is not None  # "ACLS-certified" counts
-    if not words:
-        return trigger_stated
-    if all(w.rstrip("s").isupper() for w in words):  # "CPA": the credential names itself
-        return all(contains_phrase(src.text, w) or acronym_in(w, src.text) for w in words)
-    return trigger_stated and contains_phrase(src.text, " ".join(words))
+    return found + certification_offenses(text, src)
 
 
 def _claims(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str, str, str]]:
     words = content_words(without_quantities(text))
     claimed = {w for w in words if w in CLAIM_STEMS} - src.stems
-    for group in (LEADERSHIP_STEMS, SUPERLATIVE_STEMS):
+    for group in (LEADERSHIP_STEMS, SUPERLATIVE_STEMS, _RELEASE_STEMS):
         if claimed & group and _restates(group, set(words), src):
             claimed -= group  # "Headed the transition" for "Led the transition", "top" for "best"
+    if claimed & _CERTIFICATION_STEMS and not certification_offenses(text, src):
+        claimed -= _CERTIFICATION_STEMS  # "ACLS and BLS certified": the credentials check grounds it
     found = []
     for word in re.findall(r"[A-Za-z-]+", text):
         if stem(word.lower()) in claimed:  # "Spearheaded": its stem is the claim
@@ -158,17 +160,30 @@ def _claims(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str, s
     return found
 
 
+_CERTIFICATION_STEMS = frozenset(stem(w) for w in ("certified", "certification"))
+# Ways to say something was put in users' hands: "Launched" may restate "Shipped".
+_RELEASE_STEMS = frozenset(
+    stem(w)
+    for w in "launched launch shipped ship released release deployed deploy delivered deliver rolled".split()
+)
+
+
 def _restates(group: frozenset[str], words: set[str], src: _Source) -> bool:
     """Whether a source line this output line restates already says it in another word of the
-    group (led, ran, supervised...): a line that shares at least a third of the output line's other
-    content words, and two or more (a merged line restates each of its sources)."""
+    group (led, ran, supervised...): a line that shares two or more of the output line's other
+    content words, and at least a third of the shorter line's (a merged line restates each of
+    its sources)."""
     others = words - group
-    return any(len(line & others) >= max(2, len(others) / 3) and bool(line & group) for line in src.lines)
+    return any(
+        len(line & others) >= max(2, min(len(others), len(line - group)) / 3) and bool(line & group)
+        for line in src.lines
+    )
 
 
 def _entities(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str, str, str]]:
     skill_spans = [(m.start, m.end) for m in lexicon.find(text)]
     skill_spans += [(m.start, m.end) for m in find_degrees(text)]  # "M.S." is a degree, not a name
+    skill_spans += [(m.start, m.end) for m in Taxonomy.default().generals_in(text)]  # the skills check's
     return [
         ("entity", word, "the source never mentions this name")
         for start, word in _proper_names(text)
@@ -182,12 +197,16 @@ def _entities(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str,
 TEXT_CHECKS = (_metrics, _dates, _skills, _credentials, _claims, _entities)
 
 
-def _in_text(sample: Sample, lexicon: SkillLexicon) -> list[Offense]:
-    src = _Source.of(sample, lexicon)
+def _in_text(sample: Sample, lexicon: SkillLexicon, meaning: bool) -> list[Offense]:
+    src = _Source.of(sample, lexicon, meaning=meaning)
+    units = source_units(sample)
     offenses = []
     for path, written in free_text(sample.output):
+        if copied_from_source(written, units, src.text):
+            continue  # the source's own line, as written: never an invention
         text = contract_expansions(written, src.text)  # "virtual machines" for the source's VMs
-        checks = (*TEXT_CHECKS, _unknown_skill) if ".keywords." in path else TEXT_CHECKS
+        listed = ".keywords." in path and not reads_as_sentence(written)
+        checks = (*TEXT_CHECKS, _unknown_skill) if listed else TEXT_CHECKS
         for check in checks:
             offenses += [
                 Offense(kind, span, detail, path) for kind, span, detail in check(text, src, lexicon)
@@ -200,23 +219,38 @@ def _unknown_skill(keyword: str, src: _Source, lexicon: SkillLexicon) -> list[tu
     or all of its words."""
     if lexicon.find(keyword) or contains_phrase(src.text, keyword):
         return []
+    if contains_phrase(src.text, re.sub(r"\b[A-Z][a-z]+\s+(?=\d)", "", keyword)):
+        return []  # "Section 504 plans", "Form 1099 preparation": a numbered rule named in full
     words = content_words(without_quantities(keyword))
     if all(w in src.stems for w in words) or (
         keyword.rstrip("s").isupper() and acronym_in(keyword, src.text)
     ):
         return []
-    return [("skill", keyword, "the source never states this skill")]
+    answer = src.grounder.ground(keyword)  # "CAD software" for SolidWorks; or close in meaning
+    return [] if answer.grounded else [("skill", keyword, answer.reason)]
 
 
 def _traps(sample: Sample) -> list[Offense]:
-    out_text = sample.output_text
+    """A requirement the source does not evidence, claimed in any line (structured ones too), read
+    as the other checks read it ("Project Management Professional" is the source's PMP) and
+    reported by the words that name it, never by a whole sentence."""
+    units, grounding = source_units(sample), sample.grounding_text
+    traps = [t for t in sample.case.unevidenced_requirements if not mentions(grounding, t)]
+    lines = [
+        text
+        for path, text in iter_strings(sample.output)
+        if traps and path and path[-1] not in ("url", "email", "phone", "image", "username")
+    ]
     offenses = []
-    for trap in sample.case.unevidenced_requirements:
-        if mentions(out_text, trap) and not mentions(sample.grounding_text, trap):
-            line = next((t for _, t in free_text(sample.output) if mentions(t, trap)), trap)
-            offenses.append(
-                Offense("skill", _find_span(line, trap), f"trap requirement {trap!r} claimed", "")
-            )
+    for trap in traps:
+        for line in lines:
+            if not mentions(line, trap) or copied_from_source(line, units, grounding):
+                continue
+            read = contract_expansions(line, grounding)
+            span = requirement_span(read, trap) if mentions(read, trap) else None
+            if span:
+                offenses.append(Offense("skill", span, f"trap requirement {trap!r} claimed", ""))
+                break
     return offenses + copied_from_jd(sample)
 
 
@@ -229,6 +263,7 @@ def _proper_names(text: str) -> list[tuple[int, str]]:
         if (
             not before
             or before[-1] in ".!?:;•-–—(\"'"
+            or text[m.start() - 1] == "/"  # "A/B-tested": one token
             or word in STOPWORDS
             or word in MONTHS
             or word in _DAYS
@@ -245,17 +280,6 @@ def _is_year(value: float, src_dates: list[Any]) -> bool:
 def _original_span(text: str, normalized_raw: str) -> str:
     match = re.search(re.escape(normalized_raw), text, re.IGNORECASE)
     return match.group(0) if match else normalized_raw
-
-
-def _find_span(text: str, phrase: str) -> str:
-    """The exact text in `text` that names `phrase`: literally, or through the skills lexicon."""
-    match = re.search(re.escape(phrase), text, re.IGNORECASE)
-    if match:
-        return match.group(0)
-    lexicon = SkillLexicon.default()
-    canonical = lexicon.canonical(phrase)
-    mention = next((m for m in lexicon.find(text) if m.canonical == canonical), None)
-    return mention.raw if mention else text
 
 
 def _dedupe(offenses: list[Offense]) -> list[Offense]:
@@ -278,14 +302,32 @@ def spelled_like_source(value: Any, source_text: str) -> Any:
     return value
 
 
-@scorer("fabrication", default=True, fact_check=True)
-def fabrication(sample: Sample) -> Score:
-    """Employers, titles, dates, degrees, certifications unchanged; every number, skill and name grounded."""
+def ungrounded_offenses(sample: Sample, *, meaning: bool) -> list[Offense]:
+    """Everything in the output the source does not ground, structured fields first."""
     lexicon = SkillLexicon.default()
     output = spelled_like_source(sample.output, sample.grounding_text)
     if output != sample.output:  # "Web Content Accessibility Guidelines (WCAG)" for the source's "WCAG"
         sample = replace(sample, output=output)
-    offenses = _dedupe(structured_offenses(sample) + _in_text(sample, lexicon) + _traps(sample))
+    offenses = _dedupe(structured_offenses(sample) + _in_text(sample, lexicon, meaning) + _traps(sample))
+    if not meaning:
+        return offenses
+    grounder = Grounder(source_lines(sample), meaning=True)
+    return [o for o in offenses if not (second_opinion_applies(o) and grounder.ground(o.span).grounded)]
+
+
+def second_opinion_applies(offense: Offense) -> bool:
+    """A phrase-level offense (a skill, a name, the JD's words) that no labelled trap decides: the
+    grounding service's is-a and meaning readings may find it grounded. Structured fields,
+    numbers, dates, credentials and claims are never decided by meaning."""
+    return offense.kind in ("skill", "entity") and "trap requirement" not in offense.detail
+
+
+@scorer("fabrication", default=True, fact_check=True)
+def fabrication(sample: Sample) -> Score:
+    """Employers, titles, dates, degrees, certifications unchanged; every number, skill and name grounded."""
+    from app.settings import get_settings
+
+    offenses = ungrounded_offenses(sample, meaning=get_settings().grounding_meaning)
     lines = free_text(sample.output)
     bad_paths = {o.path for o in offenses}
     value = ratio(sum(1 for path, _ in lines if path not in bad_paths), len(lines))

@@ -1,0 +1,72 @@
+"""The certification words of `fabrication`'s free-text check: "certified", "licensed" and what
+follows them must be the source's. A certification word is grounded by the credential it names,
+by the credentials the source's certificates or licenses section lists ("ACLS and BLS certified"),
+or as the verb of a line the source states ("certified eleven developmental controllers")."""
+
+from __future__ import annotations
+
+import re
+from typing import Protocol
+
+from app.grounding._normalize import STOPWORDS, contains_phrase, content_words, stem
+from app.grounding._numbers import without_quantities
+from app.grounding._variants import acronym_in
+
+CERT_RE = re.compile(
+    r"\b(?:certified|certification|certificate|licensed|license)\b[^.;,]{0,40}", re.IGNORECASE
+)
+
+
+class SourceFacts(Protocol):
+    """What these checks read of the source (`fabrication._Source` is one)."""
+
+    text: str
+    norm: str
+    lines: list[set[str]]
+    credentials: str  # the names and issuers of the certificates and licenses it lists
+
+
+def certification_offenses(text: str, src: SourceFacts) -> list[tuple[str, str, str]]:
+    return [
+        ("certification", c.group(0).strip(), "the source states no such certification")
+        for c in CERT_RE.finditer(text)
+        if not _credential_grounded(c.group(0), src)
+        and not _listed_before(text[: c.start()], src)
+        and not _certified_as_a_verb(c.group(0), src)
+    ]
+
+
+def _listed_before(before: str, src: SourceFacts) -> bool:
+    """ "ACLS and BLS certified", "BLS-certified": the words before the certification word, in its
+    clause, all name credentials the source's certificates or licenses section lists."""
+    clause = re.split(r"[.;:,()]", before)[-1]
+    names = [w for w in re.findall(r"[A-Za-z][\w+&/-]*", clause.rstrip("- ")) if w.lower() not in STOPWORDS]
+    return bool(names and src.credentials) and all(contains_phrase(src.credentials, w) for w in names)
+
+
+def _certified_as_a_verb(mention: str, src: SourceFacts) -> bool:
+    """ "certified eleven developmental controllers" for the source's "Certified 11 developmental
+    controllers": the verb and its object on one source line, numbers compared elsewhere."""
+    trigger, _, rest = mention.strip().partition(" ")
+    words = set(content_words(without_quantities(rest)))
+    root = stem(trigger.lower())[:6]
+    return bool(words) and any(words <= line and any(w.startswith(root) for w in line) for line in src.lines)
+
+
+_CREDENTIAL_STOP_RE = re.compile(r"\b(?:and|or|with|for|since|from|at|by|to|who|which)\b|[(]", re.IGNORECASE)
+
+
+def _credential_grounded(mention: str, src: SourceFacts) -> bool:
+    """ "licensed CPA" is grounded by a source that names the CPA; "certified management accountant"
+    needs "certified" and "management accountant" in the source; "AWS Certified data scientist" needs
+    the source to say "certified" at all."""
+    trigger, _, rest = mention.strip().partition(" ")
+    rest = re.sub(r"^(?:in|as|an?|the)\s+", "", rest.strip(), flags=re.IGNORECASE)
+    words = _CREDENTIAL_STOP_RE.split(rest, maxsplit=1)[0].split()
+    root = "licens" if trigger.lower().startswith("licens") else "certifi"
+    trigger_stated = re.search(rf"(?<![a-z]){root}", src.norm) is not None  # "ACLS-certified" counts
+    if not words:
+        return trigger_stated
+    if all(w.rstrip("s").isupper() for w in words):  # "CPA": the credential names itself
+        return all(contains_phrase(src.text, w) or acronym_in(w, src.text) for w in words)
+    return trigger_stated and contains_phrase(src.text, " ".join(words))
