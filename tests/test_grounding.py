@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from app.grounding._dates import PRESENT, PartialDate, find_dates, parse_date, parse_range
-from app.grounding._injection import is_injection, strip_injections
-from app.grounding._match import mentions
-from app.grounding._numbers import find_quantities, ungrounded_quantities
-from app.grounding._requirements import MUST, NICE, extract_requirements
+from app.grounding import (
+    MUST,
+    NICE,
+    PRESENT,
+    PartialDate,
+    extract_requirements,
+    find_dates,
+    find_quantities,
+    is_injection,
+    mentions,
+    parse_date,
+    parse_range,
+    strip_injections,
+    ungrounded_quantities,
+)
 from app.pipeline import check_rewrite, clean_rewrite
 from app.resume import ContactVault
 
@@ -235,13 +245,13 @@ def test_clean_rewrite_strips_chatter() -> None:
     ],
 )
 def test_degrees_are_read_by_meaning_and_not_from_look_alikes(text: str, degrees: list[tuple]) -> None:  # type: ignore[type-arg]
-    from app.grounding._degrees import find_degrees
+    from app.grounding import find_degrees
 
     assert [tuple(m.degree) for m in find_degrees(text)] == degrees
 
 
 def test_a_range_writes_its_unit_once() -> None:
-    from app.grounding._numbers import find_quantities
+    from app.grounding import find_quantities
 
     assert [q.unit for q in find_quantities("raised coverage from 55 to 80 per cent")] == ["%", "%"]
     assert [q.unit for q in find_quantities("55–80%")] == ["%", "%"]
@@ -249,7 +259,7 @@ def test_a_range_writes_its_unit_once() -> None:
 
 
 def test_title_variants_are_the_same_title_and_added_words_are_not() -> None:
-    from app.grounding._variants import same_name
+    from app.grounding import same_name
 
     assert same_name("Sr. Account Executive", "Senior Account Executive")
     assert same_name("Sales Development Representative (SDR)", "Sales Development Representative")
@@ -259,7 +269,7 @@ def test_title_variants_are_the_same_title_and_added_words_are_not() -> None:
 
 
 def test_acronyms_are_grounded_by_their_spelled_out_words_only() -> None:
-    from app.grounding._variants import acronym_in
+    from app.grounding import acronym_in
 
     assert acronym_in("PRs", "reviewed pull requests weekly")
     assert acronym_in("POCs", "ran proofs of concept for two clients")

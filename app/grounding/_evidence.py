@@ -1,14 +1,21 @@
-"""Where a resume supports each requirement: JSON paths of the lines that mention it."""
+"""Where a resume supports each requirement: JSON paths of the lines that mention it.
+
+A requirement with alternatives ("Tableau or Power BI") is supported by a line that shows any one of
+them, and the line's terms are the alternatives it shows, never the ones it does not.
+`map_evidence` takes the matcher as a parameter: `mentions` (lexical) by default; a grounding that
+also knows categories (Git is a kind of version control) plugs in there.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from app.grounding._injection import is_injection
 from app.grounding._match import mentions
 from app.grounding._requirements import MUST, Requirement
-from app.resume._document import iter_strings
+from app.resume import iter_strings
 
 # Fields whose text can evidence a requirement (not contact details, not dates or URLs).
 _EVIDENCE_KEYS = {
@@ -27,6 +34,8 @@ _EVIDENCE_KEYS = {
     "roles",
     "issuer",
 }
+# (line text, phrase) -> whether the line grounds the phrase.
+LineMatcher = Callable[[str, str], bool]
 _SKIP_TOP = {"basics.name", "basics.email", "basics.phone", "basics.url", "meta", "$schema", "references"}
 
 
@@ -49,6 +58,14 @@ def evidence_lines(resume: dict[str, Any]) -> list[tuple[str, str]]:
             continue
         if text.strip() and not is_injection(text):  # an injected line evidences nothing
             lines.append((path_str(path), text))
+    for i, school in enumerate(resume.get("education") or []):
+        degree = (
+            " ".join(str(school.get(k) or "") for k in ("studyType", "area")).strip()
+            if isinstance(school, dict)
+            else ""
+        )
+        if " " in degree and not is_injection(degree):  # "BSc" + "Computer Science": one degree, one line
+            lines.append((f"education[{i}]", degree))
     return lines
 
 
@@ -56,6 +73,8 @@ def evidence_lines(resume: dict[str, Any]) -> list[tuple[str, str]]:
 class EvidenceMap:
     requirements: list[Requirement]
     where: dict[str, list[str]] = field(default_factory=dict)  # requirement name -> paths
+    # requirement name -> path -> what the line shows of it (its name, or the alternatives it shows)
+    shown: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     @property
     def evidenced(self) -> list[Requirement]:
@@ -66,9 +85,26 @@ class EvidenceMap:
         return [r for r in self.requirements if not self.where.get(r.name)]
 
     def terms_for(self, path: str) -> list[str]:
-        """Requirement names that the line at `path` evidences, must-haves first."""
+        """What the line at `path` evidences, must-haves first: requirement names, or for a requirement
+        with alternatives the alternatives the line shows ("Tableau", not "Tableau or Power BI")."""
         hits = [r for r in self.requirements if path in self.where.get(r.name, [])]
-        return [r.name for r in sorted(hits, key=lambda r: r.importance != MUST)]
+        terms = [t for r in sorted(hits, key=lambda r: r.importance != MUST) for t in self._shown(r, path)]
+        return list(dict.fromkeys(terms))
+
+    def shown_as(self, requirement: Requirement) -> list[str]:
+        """What the resume shows of a requirement anywhere: its name, or the alternatives it shows."""
+        return list(
+            dict.fromkeys(
+                t for p in self.where.get(requirement.name, []) for t in self._shown(requirement, p)
+            )
+        )
+
+    def evidenced_terms(self) -> list[str]:
+        """What the resume shows of each evidenced requirement, in requirement order (for a summary)."""
+        return list(dict.fromkeys(t for r in self.evidenced for t in self.shown_as(r)))
+
+    def _shown(self, requirement: Requirement, path: str) -> list[str]:
+        return self.shown.get(requirement.name, {}).get(path) or [requirement.name]
 
     def weight(self, path: str) -> int:
         return sum(
@@ -76,9 +112,18 @@ class EvidenceMap:
         )
 
 
-def map_evidence(resume: dict[str, Any], requirements: list[Requirement]) -> EvidenceMap:
+def map_evidence(
+    resume: dict[str, Any], requirements: list[Requirement], *, matcher: LineMatcher = mentions
+) -> EvidenceMap:
+    """Which lines evidence each requirement, by `matcher` (the lexical `mentions` by default)."""
     lines = evidence_lines(resume)
     emap = EvidenceMap(requirements)
     for req in requirements:
-        emap.where[req.name] = [path for path, text in lines if mentions(text, req.name)]
+        shown: dict[str, list[str]] = {}
+        for path, text in lines:
+            hits = [option for option in req.options if matcher(text, option)]
+            if hits:
+                shown[path] = hits if req.alternatives else [req.name]
+        emap.where[req.name] = list(shown)
+        emap.shown[req.name] = shown
     return emap

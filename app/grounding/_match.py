@@ -2,20 +2,49 @@
 
 A phrase that names a skill of the lexicon is mentioned when any of that skill's surface forms
 occurs ("ML" = "machine learning"; exact-case forms such as "Go" only as written) or its name's
-word forms do ("Mentored" for "Mentoring"). Any other phrase is mentioned when it occurs
-whole-word after normalisation, or when every content word of it occurs, stemmed, in one line or
-sentence of the text.
+word forms do ("Mentored" for "Mentoring", "Collaborated with cross-functional teams" for
+"Cross-Functional Collaboration"). Any other phrase is mentioned when it occurs whole-word after
+normalisation, when a degree it names is one the text names ("BSc Computer Science" for "BS in
+Computer Science"), or when every content word of it occurs, in these or other word forms, in one
+line or sentence of the text. A phrase of alternatives ("Tableau or Power BI", "Zendesk, Freshdesk
+or similar") is mentioned when any one of them is.
+
+Category words ("Version Control" for Git) are not this matcher's business: an is-a taxonomy grounds
+them, plugged in where evidence is mapped (`map_evidence(..., matcher=...)`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
-from app.grounding._normalize import contains_phrase, content_words, normalize_text
-from app.grounding._skills import SkillLexicon
+from app.grounding._degrees import Degree, DegreeMention, find_degrees, same_degree
+from app.grounding._normalize import (
+    STOPWORDS,
+    contains_phrase,
+    content_words,
+    family_words,
+    normalize_text,
+)
+from app.grounding._skills import SkillLexicon, SkillMention
 
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?;])\s+|\n+")
+_OR = re.compile(r"(?<![A-Za-z])or(?![A-Za-z])")  # lower case: "OR" is an operating room
+_ALTERNATIVE_SPLIT = re.compile(r"\s*,\s*(?:(?:and/)?or\s+)?|\s+(?:and/)?or\s+")
+_OPEN_LEAD = re.compile(
+    r"^(?:a|an|the|any|some|other|another|any other|some other|similar)\s+", re.IGNORECASE
+)
+# Words of an open alternative ("or similar", "or equivalent experience", "or a related field"):
+# the JD leaves it open, so there is nothing to look for in a resume.
+OPEN_WORDS = frozenset(
+    """similar equivalent equivalents comparable related relevant alternative alternatives experience field
+    fields discipline disciplines area areas degree degrees background education combination higher above
+    more like same kind type tool tools platform platforms technology technologies software system systems
+    solution solutions product products""".split()
+)
+_DEGREE_WORDS = frozenset("degree degrees in of".split())
+_VERSION = re.compile(r"\s+(\d{1,4})\b")
 
 
 def _lexicon() -> SkillLexicon:
@@ -23,27 +52,77 @@ def _lexicon() -> SkillLexicon:
 
 
 def skill_canonicals(text: str) -> set[str]:
-    return {m.canonical for m in _lexicon().find(text)}
+    return set(_skill_set(text))
+
+
+@lru_cache(maxsize=8192)
+def _skill_set(text: str) -> frozenset[str]:  # a resume line is asked about every requirement
+    return frozenset(m.canonical for m in _lexicon().find(text))
+
+
+@lru_cache(maxsize=16384)
+def _words(part: str) -> tuple[frozenset[str], frozenset[str]]:
+    """A sentence's (or phrase's) content words: stemmed, and as word families."""
+    return frozenset(content_words(part)), frozenset(family_words(part))
+
+
+def is_open_alternative(words: str) -> bool:
+    """ "similar", "equivalent experience", "a related field": an alternative a resume cannot show."""
+    content = [w for w in normalize_text(words).split() if w not in STOPWORDS]
+    return all(w in OPEN_WORDS for w in content)
+
+
+def alternatives_of(phrase: str) -> tuple[str, ...] | None:
+    """The alternatives a phrase names ("Tableau or Power BI" -> Tableau, Power BI; "Kafka or other
+    event streaming" -> Kafka, event streaming; "pytest or similar" -> pytest), None if it names one thing."""
+    if not _OR.search(phrase):
+        return None
+    out = []
+    for part in _ALTERNATIVE_SPLIT.split(phrase.strip()):
+        part = _OPEN_LEAD.sub("", part.strip(" .;:()")).strip()
+        if part and not is_open_alternative(part):
+            out.append(part)
+    return tuple(out)
 
 
 def mentions(text: str, phrase: str) -> bool:
     if not phrase.strip() or not text.strip():
         return False
+    options = alternatives_of(phrase)
+    if options is not None:
+        return any(_mentions_one(text, option) for option in options)
+    return _mentions_one(text, phrase)
+
+
+def _mentions_one(text: str, phrase: str) -> bool:
     lexicon = _lexicon()
     canonical = lexicon.canonical(phrase)
     if canonical is not None:  # the lexicon knows its exact-case forms: "Go" is not "go to market"
-        return canonical in skill_canonicals(text) or _stem_match(text, canonical, lexicon)
-    if contains_phrase(text, phrase):
+        return canonical in _skill_set(text) or _stem_match(text, canonical, lexicon)
+    if contains_phrase(text, phrase) or _degree_match(text, phrase):
         return True
-    phrase_skills = skill_canonicals(phrase)
+    phrase_mentions = lexicon.find(phrase)
+    phrase_skills = {m.canonical for m in phrase_mentions}
     words = [w for w in content_words(phrase) if not w.isdigit()]
     if phrase_skills and len(words) <= 2 * len(phrase_skills) + 1:
-        # "Python programming", "experience with AWS": the named skills carry the phrase.
-        return phrase_skills <= skill_canonicals(text)
+        # "Python programming", "experience with AWS": the named skills carry the phrase; not "SAP IBP"
+        # or "Google Analytics 4", whose acronym or version is a name of its own.
+        return phrase_skills <= _skill_set(text) and all(
+            _has_token(text, t) for t in _distinctive_rest(phrase, phrase_mentions)
+        )
     if not words:
         return False
-    needed = set(words)
-    return any(needed <= set(content_words(part)) for part in _SENTENCE_SPLIT.split(text))
+    return _words_in_one_sentence(text, phrase)
+
+
+def _words_in_one_sentence(text: str, phrase: str) -> bool:
+    """Every content word of `phrase` in one sentence of `text`, stemmed or as a word family."""
+    needed, family = _words(phrase)
+    for part in _SENTENCE_SPLIT.split(text):
+        stems, families = _words(part)
+        if needed <= stems or (family and family <= families):
+            return True
+    return False
 
 
 def _stem_match(text: str, canonical: str, lexicon: SkillLexicon) -> bool:
@@ -51,8 +130,63 @@ def _stem_match(text: str, canonical: str, lexicon: SkillLexicon) -> bool:
     (never an exact-case form such as Go or Excel, which double as ordinary words)."""
     if len(canonical) < 5 or lexicon.canonical(canonical.lower()) != canonical:
         return False
-    needed = set(content_words(canonical))
-    return bool(needed) and any(needed <= set(content_words(part)) for part in _SENTENCE_SPLIT.split(text))
+    return bool(content_words(canonical)) and _words_in_one_sentence(text, canonical)
+
+
+def _distinctive_rest(phrase: str, phrase_mentions: list[SkillMention]) -> list[str]:
+    """The words of a phrase outside its skill names that name something of their own: an acronym
+    ("IBP" in "SAP IBP") or a version right after a skill ("4" in "Google Analytics 4")."""
+    rest, pos = [], 0
+    for m in phrase_mentions:
+        rest.append(phrase[pos : m.start])
+        version = _VERSION.match(phrase, m.end)
+        if version:
+            rest.append(f" {version.group(1)} ")
+        pos = m.end
+    rest.append(phrase[pos:])
+    words = " ".join(rest).split()
+    return [
+        w.strip("(),;:") for w in words if re.fullmatch(r"\(?(?:[A-Z][A-Z0-9&]{1,7}|\d{1,4})\)?[,;:]?", w)
+    ]
+
+
+def _has_token(text: str, token: str) -> bool:
+    if token.isdigit():  # "GA4" states version 4 as well as "Google Analytics 4" does
+        return re.search(rf"(?<!\d){token}(?!\d)", text) is not None
+    return contains_phrase(text, token)
+
+
+def _degree_match(text: str, phrase: str) -> bool:
+    """A degree the phrase names, held in one line of the text with the rest of the phrase's words:
+    "BSc Computer Science" for "BS in Computer Science", "BSN" for "Bachelor's degree in Nursing"."""
+    wanted = _degrees_in(phrase)
+    if not wanted:
+        return False
+    rest = phrase
+    for d in sorted(wanted, key=lambda d: -d.start):
+        rest = rest[: d.start] + " " + rest[d.end :]
+    rest_words = {w for w in _words(rest)[1] if w not in _DEGREE_WORDS}
+    for part in text.splitlines():  # by line: "B.S. Chemical Engineering" is one, though "B.S." ends in "."
+        held = _degrees_in(part)
+        if not all(any(_degree_grounds(w.degree, h.degree) for h in held) for w in wanted):
+            continue
+        fields = " ".join(h.degree.field or "" for h in held)
+        if rest_words <= _words(part)[1] | _words(fields)[1]:
+            return True
+    return False
+
+
+@lru_cache(maxsize=8192)
+def _degrees_in(text: str) -> tuple[DegreeMention, ...]:
+    return tuple(find_degrees(text))
+
+
+def _degree_grounds(wanted: Degree, held: Degree) -> bool:
+    """A held degree grounds a wanted one of its level, never a less specific one a more specific
+    one: "a doctorate" does not ground "PhD"; any bachelor's grounds "Bachelor's degree"."""
+    if wanted.field is not None and held.field is None:
+        return False
+    return same_degree(wanted, held)
 
 
 def mentioned(text: str, phrases: Iterable[str]) -> list[str]:

@@ -82,3 +82,54 @@ def contains_phrase(haystack: str, needle: str) -> bool:
     if not n:
         return False
     return re.search(rf"(?<![a-z0-9]){re.escape(n)}(?![a-z0-9+#])", h) is not None
+
+
+# Derivational endings, longest first: "collaboration", "collaborated" and "collaborative" are one family.
+_FAMILY_SUFFIXES = tuple(
+    sorted(
+        """ationally ational ations ation ators ator atives ative ating ated ates ate izations ization
+        isations isation izing ising ized ised izes ises ize ise itions ition ions ion ively ive ities ity
+        ically ical ally ments ment ness ings ing ied ies ed es ly al s""".split(),
+        key=len,
+        reverse=True,
+    )
+)
+_INFLECTIONS = frozenset("s es ed ing ings ied ies ly".split())
+
+
+@lru_cache(maxsize=65536)
+def word_family(word: str) -> str:
+    """A word's family, for matching requirements: stronger than `stem` ("communication" and
+    "communicated" -> "communic"; "functional" and "function" -> "funct"). Only ever used as an extra
+    way to match, beside `stem`, so it can add evidence and never remove any."""
+    w = word.lower()
+    if not w.isalpha() or len(w) <= 5:
+        return stem(w)
+    for inflections in (True, False):  # then once more for a derivation under an inflection
+        for suffix in _FAMILY_SUFFIXES:
+            if (
+                not w.endswith(suffix)
+                or len(w) - len(suffix) < 4
+                or (not inflections and suffix in _INFLECTIONS)
+            ):
+                continue
+            if suffix == "s" and w[-2] in "siu":  # analysis, status, class
+                continue
+            w = w[: -len(suffix)] + ("y" if suffix in ("ies", "ied") else "")
+            break
+    if len(w) > 4 and w[-1] == "e":
+        w = w[:-1]
+    if len(w) > 4 and w[-1] == w[-2] and w[-1] not in "lsz":
+        w = w[:-1]
+    return w
+
+
+def family_words(text: str) -> list[str]:
+    """Families of the words that carry meaning; hyphenated compounds count word by word
+    ("cross-functional" -> "cross", "funct")."""
+    out = []
+    for token in tokens(text):
+        for part in token.split("-") if "-" in token else (token,):
+            if part not in STOPWORDS and len(part) > 1:
+                out.append(word_family(part))
+    return out

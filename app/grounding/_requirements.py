@@ -1,5 +1,6 @@
-"""What a JD asks for, by rules: section headings and cue words decide must-have vs nice-to-have,
-the skills lexicon and a few phrase patterns decide what the requirements are.
+"""What a JD asks for, by rules: section headings and cue words decide must-have vs nice-to-have;
+the skills lexicon, degrees, acronyms and a few phrase patterns decide what the requirements are,
+each a whole phrase the JD states (`_requirement_items`), alternatives ("Tableau or Power BI") one.
 
 The 135M local model cannot extract requirements reliably (see the stack notes); rules can, and
 anything a model proposes later is kept only if it occurs in the JD.
@@ -11,7 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from app.grounding._normalize import STOPWORDS, normalize_text, strip_invisible
+from app.grounding._normalize import normalize_text, strip_invisible
+from app.grounding._requirement_items import line_requirements
 from app.grounding._skills import SkillLexicon
 
 Importance = Literal["must_have", "nice_to_have"]
@@ -39,36 +41,19 @@ _SKIP_CUES = re.compile(
     r"how to apply|our values|why join|location",
     re.IGNORECASE,
 )
-_PHRASE_RE = re.compile(
-    r"(?:experience (?:with|in)|knowledge of|proficien(?:t|cy) (?:in|with)|familiarity with|expertise in|"
-    r"background in|skilled in|understanding of|certified in|certification in)\s+"
-    r"(?P<x>[a-z0-9][a-z0-9&/+#.' -]{2,60}?)(?=[,.;:()]| and | or | to | for | such | including |$)",
-    re.IGNORECASE,
-)
-_LEADING_DETERMINER = re.compile(
-    r"^(?:a|an|the|some|any|our|your|their|its|this|these|that)\s+", re.IGNORECASE
-)
-_PRONOUNS = {"you", "your", "yours", "we", "our", "ours", "they", "their", "it", "its", "us", "them"}
-_ACRONYM_RE = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Z0-9&]{1,6}(?![A-Za-z0-9])")
-_ACRONYM_STOP = frozenset(
-    """US USA EU UK OR AND CV JD OK HQ FTE PTO EOE TBD ETC NOTE AI IT WE YOU THE A I NB PS FAQ DEI NYC
-    SF LA
-    AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND
-    OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC ON BC QC NSW OTE DOE EEO EEOC ID USD EUR GBP CAD
-    K M B Q1 Q2 Q3 Q4 FY YOY""".split()
-)
-_GENERIC = frozenset(
-    """fast paced environment team teams dynamic startup start company industry field related similar
-    role position work working years year plus strong good excellent great solid proven relevant
-    equivalent setting large small""".split()
-)
 
 
 @dataclass(frozen=True)
 class Requirement:
-    name: str
+    name: str  # the JD's whole phrase: "Python", "Tableau or Power BI", "BS in Computer Science"
     importance: Importance
     source_line: str
+    alternatives: tuple[str, ...] = ()  # met by any one of them; () when it names one thing
+
+    @property
+    def options(self) -> tuple[str, ...]:
+        """What a resume may show to meet it: its alternatives, or its name."""
+        return self.alternatives or (self.name,)
 
 
 def _is_heading(line: str) -> bool:
@@ -98,27 +83,21 @@ def _section_kind(heading: str) -> str | None:
     return None
 
 
-def _phrases(line: str, lexicon: SkillLexicon) -> list[str]:
-    out = []
-    for skill in reversed(lexicon.find(line)):  # what the lexicon names is not a phrase or acronym again
-        line = line[: skill.start] + " " * (skill.end - skill.start) + line[skill.end :]
-    for m in _PHRASE_RE.finditer(line):
-        phrase = _LEADING_DETERMINER.sub("", m.group("x").strip(" .-'"))
-        words = normalize_text(phrase).split()
-        content = [w for w in words if w not in STOPWORDS]
-        if (
-            not content
-            or len(words) > 4
-            or all(w in _GENERIC for w in content)
-            or any(w in _PRONOUNS for w in words)
-            or lexicon.find(phrase)
-        ):
+_CONTINUES = re.compile(
+    r"(?:,|\b(?:or|and|and/or|with|of|in|as|such as|including|like|e\.g\.)|[(/&])\s*$", re.IGNORECASE
+)
+
+
+def _logical_lines(text: str) -> list[str]:
+    """The JD's lines, a line broken after "or", "and", "with" or a comma joined to the next one
+    ("orchestration with Kubernetes or" / "ECS"), so that a requirement is read whole."""
+    out: list[str] = []
+    for raw in text.splitlines():
+        bullet = raw.lstrip()[:1] in "-*•·▪➢>"
+        if out and _CONTINUES.search(out[-1]) and raw.strip() and not bullet and not _is_heading(raw):
+            out[-1] = out[-1].rstrip() + " " + raw.strip()
             continue
-        out.append(phrase)
-    for acronym in _ACRONYM_RE.finditer(line):
-        token = acronym.group(0)
-        if token not in _ACRONYM_STOP and lexicon.canonical(token) is None:
-            out.append(token)
+        out.append(raw)
     return out
 
 
@@ -127,7 +106,7 @@ def extract_requirements(jd_text: str, lexicon: SkillLexicon | None = None) -> l
     lexicon = lexicon or SkillLexicon.default()
     found: dict[str, Requirement] = {}
     section: str | None = None
-    for raw_line in strip_invisible(jd_text).splitlines():
+    for raw_line in _logical_lines(strip_invisible(jd_text)):
         line = raw_line.strip().lstrip("-*•·▪➢>").strip()
         if not line:
             continue
@@ -140,10 +119,14 @@ def extract_requirements(jd_text: str, lexicon: SkillLexicon | None = None) -> l
         importance: Importance = MUST
         if _NICE_CUES.search(line) or section == NICE:
             importance = NICE
-        names = [m.canonical for m in lexicon.find(line)] + _phrases(line, lexicon)
-        for name in names:
-            key = normalize_text(name)
+        for stated in line_requirements(line, lexicon):
+            key = normalize_text(stated.name)
+            # "MEDDIC or MEDDPICC" (an alias) and "pytest or similar" are MEDDIC and pytest again
+            options = {normalize_text(o) for o in stated.alternatives} or {key}
+            key = next(
+                (k for k, r in found.items() if {normalize_text(o) for o in r.options} == options), key
+            )
             existing = found.get(key)
             if existing is None or (existing.importance == NICE and importance == MUST):
-                found[key] = Requirement(name, importance, line)
+                found[key] = Requirement(stated.name, importance, line, stated.alternatives)
     return list(found.values())

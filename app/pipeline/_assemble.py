@@ -13,13 +13,10 @@ import copy
 import re
 from typing import Any
 
-from app.grounding._evidence import EvidenceMap
-from app.grounding._injection import is_injection
-from app.grounding._normalize import strip_invisible
-from app.grounding._requirements import MUST, Requirement
+from app.grounding import MUST, EvidenceMap, Requirement, is_injection, strip_invisible
 from app.pipeline._prominence import CoverageModel, arrange_bullets, first_group, prominent_lines
 from app.pipeline._types import LineChange, Suggestion
-from app.resume._document import iter_strings
+from app.resume import iter_strings
 
 # Per section: the keys a step may change. Everything else in an entry is copied from the source.
 EDITABLE = {

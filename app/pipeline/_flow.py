@@ -12,14 +12,14 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
 from crewai.flow.flow import Flow, listen, start
 from pydantic import PrivateAttr
 
-from app.grounding._evidence import EvidenceMap, map_evidence
-from app.grounding._requirements import Requirement
-from app.pipeline._assemble import apply_changes, protect, reorder, suggestions
+from app.grounding import EvidenceMap, Requirement, line_grounds, map_evidence
+from app.pipeline._assemble import apply_changes, injection_warnings, protect, reorder, suggestions
 from app.pipeline._context import RunContext
 from app.pipeline._fact_checker import check_changes
 from app.pipeline._jd_analyst import analyse_jd
@@ -30,9 +30,11 @@ from app.pipeline._writer import write_lines, write_summary
 # An agent's TailorError reaches the user as one line; crewai's own ERROR log of it would be a second.
 logging.getLogger("crewai.flow.runtime").setLevel(logging.CRITICAL)
 
-# The evidence mapper's `method` option; "lexical" is the only one, and its option type allows no other.
+# The evidence mapper's `method` option: "lexical" states it; "grounded" also names a kind of it
+# (the grounding service's is-a reading: GitHub Actions evidences CI/CD).
 EVIDENCE_METHODS: dict[EvidenceMethod, Callable[[dict[str, Any], list[Requirement]], EvidenceMap]] = {
     "lexical": map_evidence,
+    "grounded": partial(map_evidence, matcher=line_grounds),
 }
 
 
@@ -94,7 +96,13 @@ class TailorFlow(Flow[TailorState]):
         with self._timed("assemble"):
             options: WriterOptions = self._ctx.options.writer
             draft = apply_changes(self._source, self.state.changes)
-            reorder(draft, self._emap, bullets=options.reorder_bullets, skills=options.reorder_skills)
+            reorder(
+                draft,
+                self._emap,
+                bullets=options.reorder_bullets,
+                skills=options.reorder_skills,
+                jd_text=self._ctx.jd_text,
+            )
             accepted = {c.final for c in self.state.changes if c.status == "accepted"}
             self.state.tailored = protect(self._source, draft, accepted)
-            self.state.suggestions = suggestions(self._emap)
+            self.state.suggestions = suggestions(self._emap) + injection_warnings(self._source)

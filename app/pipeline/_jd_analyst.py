@@ -7,8 +7,16 @@ word, so the model can add recall but never invent a requirement.
 
 from __future__ import annotations
 
-from app.grounding._normalize import contains_phrase, normalize_text
-from app.grounding._requirements import MUST, NICE, Importance, Requirement, extract_requirements
+from app.grounding import (
+    MUST,
+    NICE,
+    Importance,
+    Requirement,
+    contains_phrase,
+    extract_requirements,
+    normalize_text,
+    same_phrase,
+)
 from app.pipeline._context import RunContext
 
 AGENT = "jd_analyst"
@@ -27,11 +35,13 @@ async def _analyse(ctx: RunContext) -> list[Requirement]:
         return requirements
     reply = await ctx.ask_json(AGENT, jd=ctx.jd_text)
     proposals = reply.get(PROPOSAL_SCHEMA_KEY, []) if reply else []
-    known = {normalize_text(r.name) for r in requirements}
+    # An alternative of a requirement is known too: "Power BI" from the model must not become a
+    # requirement of its own beside "Tableau or Power BI", which a Tableau user meets.
+    known = {normalize_text(option) for r in requirements for option in (r.name, *r.alternatives)}
     limit = ctx.options.jd_analyst.max_proposals
     for item in proposals[:limit] if isinstance(proposals, list) else []:
         name = " ".join(str(item).split())
-        if not (2 <= len(name) <= 40) or normalize_text(name) in known:
+        if not (2 <= len(name) <= 40) or normalize_text(name) in known or _named_by(name, requirements):
             continue
         line = next((ln for ln in ctx.jd_text.splitlines() if contains_phrase(ln, name)), None)
         if line is None:
@@ -42,3 +52,8 @@ async def _analyse(ctx: RunContext) -> list[Requirement]:
         requirements.append(Requirement(name, importance, line.strip()))
         known.add(normalize_text(name))
     return requirements
+
+
+def _named_by(name: str, requirements: list[Requirement]) -> bool:
+    """Whether a requirement or one of its alternatives already names `name` ("Kafka": "Apache Kafka")."""
+    return any(same_phrase(name, option) for r in requirements for option in (r.name, *r.alternatives))

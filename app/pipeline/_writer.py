@@ -11,11 +11,11 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from app.grounding._evidence import EvidenceMap
+from app.grounding import EvidenceMap
 from app.pipeline._context import RunContext
 from app.pipeline._options import WriterOptions
 from app.pipeline._types import LineChange
-from app.resume._document import REWRITABLE_SECTIONS
+from app.resume import REWRITABLE_SECTIONS
 
 WRITER, SUMMARY_WRITER = "writer", "summary_writer"
 
@@ -93,7 +93,8 @@ async def write_summary(ctx: RunContext, resume: dict[str, Any], emap: EvidenceM
     summary = (resume.get("basics") or {}).get("summary")
     if not ctx.uses_llm(SUMMARY_WRITER) or not isinstance(summary, str) or not summary.strip():
         return None
-    terms = [r.name for r in emap.evidenced][: ctx.options.summary_writer.max_terms]
+    # What the resume shows of each evidenced requirement: "Tableau", never "Tableau or Power BI".
+    terms = emap.evidenced_terms()[: ctx.options.summary_writer.max_terms]
     change = LineChange(path="basics.summary", original=summary, terms=terms)
     change.proposed = await ctx.ask(
         SUMMARY_WRITER,

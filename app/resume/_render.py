@@ -25,11 +25,14 @@ def _place(location: Any) -> str:
 
 
 def _heading(entry: dict[str, Any]) -> str:
+    """ "Role — Employer (dates, place)"; only what the entry states: no title, no invented one."""
     role = entry.get("position") or ", ".join(entry.get("roles") or [])
     org = entry.get("name") or entry.get("organization") or entry.get("entity")
-    title = _join(role, org, sep=" — ") or "Entry"
+    title = _join(role, org, sep=" — ")
     where = entry.get("location") if isinstance(entry.get("location"), str) else None
     extra = _join(_dates(entry), where)
+    if not title:
+        return extra
     return f"{title} ({extra})" if extra else title
 
 
@@ -58,7 +61,8 @@ def render_markdown(resume: dict[str, Any]) -> str:
     for key, title in ENTRY_SECTIONS:
         lines: list[str] = []
         for entry in resume.get(key) or []:
-            lines += ["", f"### {_heading(entry)}"]
+            heading = _heading(entry)  # an entry with no role, employer or dates: its bullets only
+            lines += ["", f"### {heading}"] if heading else [""]
             lines += [str(entry[k]) for k in ("summary", "description") if entry.get(k)]
             lines += _bullet_list([str(h) for h in entry.get("highlights") or []])
         out += _section(title, lines)
