@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 def pipeline_phase(resume: str, jd: str, pipeline: str, out: str) -> None:
     from app.models import ChatRequest, Completion, ModelClient
-    from app.services.tailoring import read_inputs, resolve_pipeline, run_tailoring
+    from app.services import read_inputs, resolve_pipeline, run_tailoring
 
     sent: list[dict[str, Any]] = []
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -112,16 +113,10 @@ class EvidenceAgreement(BaseModel):
 def evidence_agreement(path: Path, method: str = "lexical") -> EvidenceAgreement:
     """The evidence mapper against labelled evidence, on the rules path (no model): for each JD
     requirement the analyst extracts, does the mapper's verdict agree with the people's?"""
-    from app.grounding._evidence import map_evidence
-    from app.grounding._match import mentions
-    from app.grounding._requirements import extract_requirements
+    from app.grounding import extract_requirements, line_grounds, map_evidence, mentions
     from app.resume import job_description_text, load_resume_source
 
-    matcher = mentions
-    if method == "grounded":
-        from app.grounding import line_grounds
-
-        matcher = line_grounds
+    matcher: Callable[[str, str], bool] = line_grounds if method == "grounded" else mentions
     rows = [
         LabelledEvidence.model_validate_json(x) for x in path.read_text(encoding="utf-8").splitlines() if x
     ]

@@ -71,7 +71,7 @@ def plan_evaluation(request: EvalRequest) -> EvalPlan:
     from app.hashing import code_hash
     from app.models import validate_model
     from app.registry import open_registry
-    from app.services.tailoring import resolve_pipeline
+    from app.services import resolve_pipeline
     from evals.datasets import open_dataset
     from evals.runner import EvalPlan, JudgeInfo
 
@@ -195,7 +195,7 @@ def _load_output(path: Path, source_text: str) -> dict[str, Any]:
     source's "A.O.S. Culinary Arts"."""
     import json
 
-    from app.grounding._glosses import spell_like_source
+    from app.grounding import spell_like_source
     from app.resume import load_resume_source, read_text_file, validate_resume
 
     raw = read_text_file(path, what="output", max_bytes=get_settings().max_resume_bytes)
@@ -211,9 +211,8 @@ def sample_from_files(resume: Path, jd: Path, output: Path, case_path: Path | No
     """A Sample from user files; ground truth from `case_path`, else derived from resume and JD."""
     from app.errors import InputError
     from app.resume import resume_text
-    from app.services.tailoring import read_inputs
-    from evals.datasets import Case
-    from evals.datasets._derive import derive_case
+    from app.services import read_inputs
+    from evals.datasets import Case, derive_case
     from evals.scorers import Sample
 
     inputs = read_inputs(resume, jd)

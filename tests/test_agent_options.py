@@ -14,11 +14,16 @@ import yaml
 
 from app.errors import RegistryError
 from app.models import ModelClient
-from app.pipeline import tailor
-from app.pipeline._contract import AGENT_VARIABLES
-from app.pipeline._options import AGENT_OPTIONS, PipelineOptions, agent_options, pipeline_options
+from app.pipeline import (
+    AGENT_OPTIONS,
+    AGENT_VARIABLES,
+    PipelineOptions,
+    agent_options,
+    pipeline_options,
+    tailor,
+)
 from app.registry import open_registry, resolve_manifest
-from app.services.tailoring import resolve_pipeline
+from app.services import resolve_pipeline
 from tests.conftest import FIXTURES, SAMPLES, run_cli
 from tests.fakes import ScriptedLLM
 
@@ -35,6 +40,7 @@ HASHES_BEFORE_TYPED_OPTIONS = {
     "prompt_registry/pipelines/v5-strict.yaml": "4c7c8557a83bb9c19bb10db139b604900b078c19993e215815213ceabf074d0f",
     "prompt_registry/pipelines/v6-strict.yaml": "a754f72034ed610793963aec8dfec20f7d7ba9ca5606369f95623b901267150c",
     "prompt_registry/pipelines/v7-strict.yaml": "9bcf204ed90ae9d36027eb897f0affe74db1509daf47fc365b3964a15116c458",
+    "prompt_registry/pipelines/v8-grounded.yaml": "62f286d29b38a1a68cbb683fa37a71c7137665386857237ab4ef442e8c1766f1",
     "ci/regressions/broken-format.yaml": "753a1f916f574c4e8fee176fcc9449cf0a878462f17166f5411e66cb45c27500",
     "ci/regressions/hot-loose.yaml": "d9ac96b93b3b28b5beab9c7a8f4e2e9ab3486f857a895fc39674a90f8880da1e",
     "ci/regressions/leaky-shots.yaml": "b409a8a02106620a5503ab76a5eb25a64bf5b8dd98680736993fa1edb13e7d80",

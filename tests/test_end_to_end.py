@@ -26,7 +26,7 @@ def test_optimize_on_the_real_local_model(tmp_path: Path) -> None:
     assert data["pipeline"]["hash"] == open_registry().resolve("production").hash
 
     from app.resume import load_resume_source
-    from evals.datasets._derive import derive_case
+    from evals.datasets import derive_case
     from evals.scorers import Sample
     from evals.scorers.fabrication import fabrication
     from evals.scorers.structure import structure

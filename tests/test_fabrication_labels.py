@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.errors import InputError
-from evals.scorers._labels import measure_labels
+from evals.scorers import measure_labels
 
 LABELS = Path(__file__).resolve().parents[1] / "golden" / "fabrications" / "labels.jsonl"
 

@@ -8,10 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from app.grounding._dates import parse_range
-from app.grounding._glosses import contract_expansions, spell_like_source
-from app.grounding._numbers import find_quantities
-from app.grounding._skills import SkillLexicon
+from app.grounding import SkillLexicon, contract_expansions, find_quantities, parse_range, spell_like_source
 from app.resume import load_resume_source
 from evals.datasets import Case
 from evals.scorers import Sample
@@ -209,7 +206,7 @@ def test_narrative_lets_an_editor_reword_and_still_catches_a_leak() -> None:
 
 
 def _adversarial(case_id: str) -> tuple[Case, dict[str, Any]]:
-    from evals.runner._solve import source_resume
+    from evals.runner import source_resume
 
     for line in ADVERSARIAL.read_text(encoding="utf-8").splitlines():
         case = Case.model_validate_json(line)

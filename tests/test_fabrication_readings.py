@@ -6,8 +6,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from app.grounding._glosses import spell_like_source
-from app.grounding._skills import SkillLexicon
+from app.grounding import SkillLexicon, spell_like_source
 from evals.scorers import Sample
 from evals.scorers.fabrication import fabrication
 from tests.test_scorers import CASE, SOURCE
@@ -207,7 +206,7 @@ def test_a_number_the_source_states_of_something_else_is_not_grounded() -> None:
 
 
 def test_words_that_spell_a_source_acronym_are_that_acronym_in_free_text_only() -> None:
-    from app.grounding._glosses import contract_expansions
+    from app.grounding import contract_expansions
 
     source = "Partnered with the CRO; migrated EC2 VMs; reports to a PE-backed board; Baltimore, MD"
     assert contract_expansions("Partnered with the Chief Revenue Officer", source) == "Partnered with the CRO"
@@ -232,14 +231,14 @@ def test_a_title_that_is_part_of_another_roles_title_is_not_this_roles() -> None
 
 
 def test_a_number_does_not_take_the_next_line_s_letters_as_its_scale() -> None:
-    from app.grounding._numbers import find_quantities
+    from app.grounding import find_quantities
 
     assert [q.value for q in find_quantities("from 5 days to 3 M.S. Mechanical")] == [5.0, 3.0]
     assert [q.value for q in find_quantities("a $3M budget")] == [3_000_000.0]
 
 
 def test_two_months_of_one_year_and_a_short_form_read_as_written() -> None:
-    from app.grounding._dates import parse_range
+    from app.grounding import parse_range
 
     start, end = parse_range("May–Aug 2023") or (None, None)
     assert (start.year, start.month, end.year, end.month) == (2023, 5, 2023, 8)  # type: ignore[union-attr]

@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from evals.gate._models import Decision, Flip, MetricVerdict, Verdict, VerdictKey
-from evals.gate._report import render_html, render_markdown, write_gate_reports
+from evals.gate import Decision, Flip, MetricVerdict, Verdict, VerdictKey, write_gate_reports
+from evals.gate._report import render_html, render_markdown
 from evals.gate._report_lines import changed_lines, word_diff
 from evals.gate._report_markdown import MARKDOWN_LIMIT_BYTES, MAX_FLIPPED_CASES
 from evals.runner import CaseRecord

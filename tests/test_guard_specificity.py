@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from app.grounding._qualifiers import dropped_qualifiers, find_qualifiers
-from app.grounding._verbs import verb_downgrades
+from app.grounding import dropped_qualifiers, find_qualifiers, verb_downgrades
 from app.pipeline import ALL_CHECKS, check_rewrite
 from evals.datasets import Case
 from evals.scorers import Sample, resolve_names

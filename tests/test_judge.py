@@ -25,7 +25,7 @@ from evals.judge import (
     judge_sample,
     judge_version,
 )
-from evals.runner._records import CaseRecord
+from evals.runner import CaseRecord
 from evals.scorers import Sample, score_sample
 from tests.fakes import ScriptedLLM
 

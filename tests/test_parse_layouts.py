@@ -6,10 +6,9 @@ from typing import Any
 
 import pytest
 
-from app.grounding._dates import find_dates
-from app.resume import ContactVault
+from app.grounding import find_dates
+from app.resume import ContactVault, parse_resume_text
 from app.resume._names import split_postnominals
-from app.resume._parse_text import parse_resume_text
 from app.resume._sections_dates import find_range
 
 

@@ -10,9 +10,8 @@ from typing import Any
 
 import pytest
 
-from app.grounding._dates import MONTHS, PRESENT_WORDS
-from app.resume._document import iter_strings, schema_errors
-from app.resume._parse_text import parse_resume_text
+from app.grounding import MONTHS, PRESENT_WORDS
+from app.resume import iter_strings, parse_resume_text, schema_errors
 
 FIXTURES = sorted(Path(__file__).parent.joinpath("fixtures", "jsonresume").glob("*.resume.json"))
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff]")

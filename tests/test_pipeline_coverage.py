@@ -12,10 +12,7 @@ from typing import Any
 
 import pytest
 
-from app.grounding._evidence import map_evidence
-from app.grounding._injection import strip_injections
-from app.grounding._match import mentions
-from app.grounding._requirements import extract_requirements
+from app.grounding import extract_requirements, map_evidence, mentions, strip_injections
 from app.models import ModelClient
 from app.pipeline import TailorResult, tailor
 from app.pipeline._assemble import injection_warnings, reorder
@@ -23,7 +20,7 @@ from app.pipeline._prominence import TOP_BULLETS, prominent_lines
 from app.registry import open_registry
 from app.settings import get_settings
 from evals.datasets import Case, open_dataset
-from evals.runner._solve import source_resume
+from evals.runner import source_resume
 from evals.scorers import Sample
 from evals.scorers.jd_coverage import TOP_BULLETS as SCORER_TOP_BULLETS
 from evals.scorers.jd_coverage import jd_coverage, prominent_text

@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from app.errors import RegistryError
-from app.pipeline._contract import AGENT_VARIABLES, check_pipeline_contract
+from app.pipeline import AGENT_VARIABLES, check_pipeline_contract
 from app.registry import Registry, resolve_manifest
 from app.settings import get_settings
 from tests.conftest import FIXTURES, SAMPLES, run_cli

@@ -8,8 +8,7 @@ from typing import Any
 
 import yaml
 
-from app.registry import Registry, resolve_manifest
-from app.registry._diff import diff_pipelines
+from app.registry import Registry, diff_pipelines, resolve_manifest
 from app.settings import PROJECT_ROOT, get_settings
 
 REWORDED = PROJECT_ROOT / "ci" / "regressions" / "reworded.yaml"

@@ -178,7 +178,7 @@ def test_prompt_render_is_strict_about_missing_variables() -> None:
 
 
 def test_prompt_diff_shows_changed_lines(registry_copy: Path) -> None:
-    from app.registry._diff import diff_prompts
+    from app.registry import diff_prompts
 
     reg = _registry(registry_copy)
     draft = reg.new_version("writer", "v2")

@@ -14,7 +14,7 @@ import pytest
 
 from evals.report import write_report
 from evals.report._report import highlight, structural_diff
-from evals.runner._records import CASES_FILE, REPORT_FILE, SUMMARY_FILE
+from evals.runner import CASES_FILE, REPORT_FILE, SUMMARY_FILE
 from tests.run_fixtures import make_run_dir
 
 INJECTION = "<script>alert(1)</script>"

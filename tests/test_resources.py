@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 
 from app.models import ChatRequest, close_response_caches, shared_response_cache
-from app.services.tailoring import make_client
+from app.services import make_client
 from app.settings import get_settings
 from tests.fakes import ScriptedLLM
 

@@ -274,8 +274,7 @@ def test_length_and_style_quiet_on_paraphrase_and_fires_on_loops() -> None:
 
 
 def test_a_failing_scorer_is_reported_missing_not_zeroed(monkeypatch: pytest.MonkeyPatch) -> None:
-    from evals.scorers import SCORERS
-    from evals.scorers._base import ScorerInfo
+    from evals.scorers import SCORERS, ScorerInfo
 
     def broken(sample: Sample) -> Any:
         raise RuntimeError("embedding server down")

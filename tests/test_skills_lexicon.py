@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from app.grounding._skills import SkillLexicon, SkillMention
+from app.grounding import SkillLexicon, SkillMention
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from app.errors import ConfigError
-from app.grounding._taxonomy import GeneralMention, IsARelation, Taxonomy
+from app.grounding import GeneralMention, IsARelation, Taxonomy
 from app.grounding.taxonomy import build as builder
 from app.grounding.taxonomy._sources import read_esco, read_onet, such_as_members
 

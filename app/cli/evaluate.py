@@ -133,10 +133,10 @@ def score_command(
     from app.errors import InputError
 
     if calibrate_meaning:
-        from evals.scorers._meaning_calibration import calibrate
+        from evals.scorers import calibrate_meaning as calibrate
 
-        result = calibrate(list(calibrate_meaning))
-        typer.echo(result.model_dump_json(indent=2) if as_json else _calibration_line(result))
+        calibration = calibrate(list(calibrate_meaning))
+        typer.echo(calibration.model_dump_json(indent=2) if as_json else _calibration_line(calibration))
         return
 
     if labels is not None:
@@ -144,7 +144,7 @@ def score_command(
             raise InputError(
                 "--labels measures the fact scorers alone: give it without --resume/--jd/--output/--case"
             )
-        from evals.scorers._labels import FACT_SCORERS, measure_labels, print_label_report
+        from evals.scorers import FACT_SCORERS, measure_labels, print_label_report
 
         report = measure_labels(labels, tuple(_split(scorers) or FACT_SCORERS))
         if as_json:

@@ -142,8 +142,7 @@ def diff(
     templates, shots and parameters of every prompt whose pin changed."""
     from pathlib import Path
 
-    from app.registry import resolve_manifest
-    from app.registry._diff import diff_pipelines, diff_prompts
+    from app.registry import diff_pipelines, diff_prompts, resolve_manifest
 
     reg = _registry()
     if "@" in old:
@@ -200,7 +199,7 @@ def check() -> None:
     """Fail, naming each file, if a released prompt or pipeline was edited, or a pipeline's prompt uses a
     variable its agent does not provide."""
     from app.errors import RegistryError
-    from app.pipeline._contract import check_pipeline_contract
+    from app.pipeline import check_pipeline_contract
 
     problems = _registry().check(contract=check_pipeline_contract)
     for problem in problems:

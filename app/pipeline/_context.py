@@ -19,7 +19,7 @@ from app.errors import TailorError
 from app.models import ChatParams, ChatRequest, ModelClient
 from app.pipeline._options import PipelineOptions, pipeline_options
 from app.registry import Pipeline, PromptVersion
-from app.resume._pseudonym import ContactVault
+from app.resume import ContactVault
 
 _PARAM_NAMES = set(ChatParams.model_fields)
 

@@ -13,8 +13,7 @@ from pathlib import Path
 
 from app.errors import RegistryError
 from app.pipeline._options import pipeline_options
-from app.registry import Pipeline
-from app.registry._prompts import TEMPLATE_ROLES, PromptVersion
+from app.registry import TEMPLATE_ROLES, Pipeline, PromptVersion
 
 # Every text below is pseudonymised before it is rendered; none carries a contact detail.
 AGENT_VARIABLES: dict[str, dict[str, str]] = {

@@ -10,16 +10,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from app.grounding import Grounder
-from app.grounding._dates import find_dates
-from app.grounding._injection import is_injection
-from app.grounding._match import mentions
-from app.grounding._normalize import STOPWORDS, content_words, normalize_text, stem, tokens
-from app.grounding._numbers import dropped_quantities, ungrounded_quantities, without_quantities
-from app.grounding._qualifiers import dropped_qualifiers
-from app.grounding._skills import SkillLexicon
-from app.grounding._verbs import verb_downgrades
-from app.resume._pseudonym import TOKEN_RE
+from app.grounding import (
+    STOPWORDS,
+    Grounder,
+    SkillLexicon,
+    content_words,
+    dropped_qualifiers,
+    dropped_quantities,
+    find_dates,
+    is_injection,
+    mentions,
+    normalize_text,
+    stem,
+    tokens,
+    ungrounded_quantities,
+    verb_downgrades,
+    without_quantities,
+)
+from app.resume import PSEUDONYM_TOKEN_RE
 
 
 def _stems(words: str) -> frozenset[str]:
@@ -164,7 +172,8 @@ def check_rewrite(
     if "entities" in checks:
         orig_tokens = {t.lower() for t in tokens(grounding)}
         for word in re.findall(r"(?<!^)(?<![.!?]\s)\b[A-Z][A-Za-z0-9&+#.-]*[A-Za-z0-9+#]", rewrite.strip()):
-            if word.lower() not in orig_tokens and word.lower() not in STOPWORDS and not TOKEN_RE.match(word):
+            lowered = word.lower()
+            if lowered not in orig_tokens and lowered not in STOPWORDS and not PSEUDONYM_TOKEN_RE.match(word):
                 reasons.append(f"entities: {word!r} is not in the original")
     if "claims" in checks:
         for word in set(content_words(without_quantities(rewrite))) & CLAIM_STEMS - orig_set:
@@ -197,7 +206,8 @@ def check_rewrite(
             if m.canonical not in kept and not mentions(rewrite, m.canonical):
                 reasons.append(f"keeps_skills: drops {m.raw!r}, which the original states")
                 kept.add(m.canonical)
-    if "tokens" in checks and sorted(TOKEN_RE.findall(original)) != sorted(TOKEN_RE.findall(rewrite)):
+    placeholders = PSEUDONYM_TOKEN_RE.findall
+    if "tokens" in checks and sorted(placeholders(original)) != sorted(placeholders(rewrite)):
         reasons.append("tokens: contact placeholders were dropped or added")
     if "repetition" in checks and _repeats(rewrite):
         reasons.append("repetition: the line repeats itself")

@@ -15,12 +15,8 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.grounding._evidence import EvidenceMap
-from app.grounding._injection import strip_injections
-from app.grounding._match import mentions
-from app.grounding._normalize import content_words
-from app.grounding._requirements import MUST
-from app.resume._document import REWRITABLE_SECTIONS
+from app.grounding import MUST, EvidenceMap, content_words, mentions, strip_injections
+from app.resume import REWRITABLE_SECTIONS
 
 TOP_BULLETS = 2  # as the jd_coverage scorer's TOP_BULLETS
 

@@ -8,15 +8,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from app.grounding._injection import strip_injections
+from app.grounding import strip_injections
 from app.hashing import sha256_json, sha256_text
 from app.heavy import load
 from app.models import ModelClient
 from app.pipeline._context import NoTracer, RunContext, Tracer
 from app.pipeline._types import TailorResult
 from app.registry import Pipeline
-from app.resume._pseudonym import ContactVault
-from app.resume._render import render_markdown
+from app.resume import ContactVault, render_markdown
 
 log = logging.getLogger("tailor.pipeline")
 

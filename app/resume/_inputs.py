@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from app.errors import InputError
-from app.grounding._normalize import strip_invisible
+from app.grounding import strip_invisible
 
 
 def read_text_file(path: Path, *, what: str, max_bytes: int) -> str:

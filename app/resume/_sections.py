@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from app.grounding._normalize import INVISIBLE_RE
+from app.grounding import INVISIBLE_RE
 from app.resume._sections_dates import find_range
 
 # ---------------------------------------------------------------- text cleaning

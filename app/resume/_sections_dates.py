@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from app.grounding._dates import DATE_RE, PRESENT, RANGE_RE, expand_year_ranges, parse_date
+from app.grounding import DATE_RE, PRESENT, RANGE_RE, expand_year_ranges, parse_date
 
 DASH_MAP = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"})
 

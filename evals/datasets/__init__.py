@@ -3,6 +3,7 @@
 from evals.datasets._case import Case, Facts, Requirements
 from evals.datasets._check import CaseReport, check_case, check_cases
 from evals.datasets._dataset import Dataset, DatasetManifest, load_cases, open_dataset
+from evals.datasets._derive import derive_case
 
 __all__ = [
     "Case",
@@ -13,6 +14,7 @@ __all__ = [
     "Requirements",
     "check_case",
     "check_cases",
+    "derive_case",
     "load_cases",
     "open_dataset",
 ]

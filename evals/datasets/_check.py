@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from app.grounding._dates import PRESENT, find_dates, parse_range
-from app.grounding._match import mentions, same_phrase
-from app.grounding._normalize import contains_phrase
-from app.resume._document import resume_text, schema_errors
+from app.grounding import PRESENT, contains_phrase, find_dates, mentions, parse_range, same_phrase
+from app.resume import resume_text, schema_errors
 from evals.datasets._case import Case
 
 PHRASE_FACTS = ("employers", "titles", "degrees", "schools", "certifications", "metrics")
@@ -80,7 +78,7 @@ def check_case(case: Case) -> CaseReport:
 
 def _check_reference(case: Case) -> list[str]:
     """A reference is a faithful tailoring: the fabrication and structure scorers must pass it."""
-    from evals.runner._solve import source_resume
+    from evals.runner import source_resume
     from evals.scorers import Sample
     from evals.scorers.fabrication import fabrication
     from evals.scorers.structure import structure

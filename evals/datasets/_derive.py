@@ -9,12 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.grounding._match import mentions
-from app.grounding._numbers import find_quantities
-from app.grounding._requirements import MUST, extract_requirements
-from app.grounding._skills import SkillLexicon
+from app.grounding import MUST, SkillLexicon, extract_requirements, find_quantities, mentions
 from app.hashing import sha256_json
-from app.resume._document import resume_text
+from app.resume import resume_text
 from evals.datasets._case import Case, Facts, Requirements
 
 

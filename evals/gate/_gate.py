@@ -245,7 +245,7 @@ async def _pairwise(
 ) -> PairwiseSummary | None:
     """The judge compares candidate and baseline outputs case by case, in both orders."""
     from app.registry import open_registry
-    from app.services.tailoring import make_client
+    from app.services import make_client
     from evals.gate._metrics import pairwise_from_results
     from evals.judge import JudgeConfig, compare_runs
 

@@ -41,7 +41,7 @@ class HistoryRow:
 def _hashes(ref: str, dataset: str, policy_path: Path | None) -> tuple[Registry, Pipeline, str, str, str]:
     from app.hashing import code_hash
     from app.registry import open_registry
-    from app.services.tailoring import resolve_pipeline
+    from app.services import resolve_pipeline
     from evals.datasets import open_dataset
     from evals.gate._gate import default_policy_path
     from evals.gate._policy import load_policy

@@ -38,7 +38,7 @@ from evals.gate._report_markdown import (
     short_hash,
     signed,
 )
-from evals.report._report import exact_value, fmt_number
+from evals.report import exact_value, fmt_number
 from evals.runner import CaseRecord
 
 TEMPLATE = "gate_report.html.j2"

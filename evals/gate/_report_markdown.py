@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from evals.gate._models import Flip, MetricVerdict, Verdict
 from evals.gate._report_lines import LineDiff
-from evals.report._report import fmt_number
+from evals.report import fmt_number
 
 MARKDOWN_LIMIT_BYTES = 60_000
 MAX_REASONS, MAX_WARNINGS, MAX_FLIPPED_CASES, MAX_CHANGED_CASES = 30, 30, 40, 20

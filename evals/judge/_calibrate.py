@@ -27,7 +27,7 @@ from app.resume import load_resume_source, render_markdown
 from evals.datasets import Case, load_cases
 from evals.judge._judge import JudgeConfig, judge_sample, judge_version
 from evals.judge._store import CalibrationReport, CalibrationStore, RubricCalibration, is_calibrated
-from evals.scorers._base import Sample, Score
+from evals.scorers import Sample, Score
 
 
 class LabelOutput(BaseModel):

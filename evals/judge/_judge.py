@@ -33,7 +33,7 @@ from app.models import ChatParams, ChatRequest, ModelClient
 from app.registry import PromptVersion, Registry
 from app.resume import ContactVault
 from evals.judge._texts import sample_parts, sample_vault
-from evals.scorers._base import Sample, Score
+from evals.scorers import Sample, Score
 
 RUBRICS = ("relevance", "faithfulness", "actionability", "readability")
 LOCAL_MAX_CHARS = 1200  # per text part: four parts and the rubric fit SmolLM2's 2048-token context

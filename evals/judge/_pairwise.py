@@ -22,8 +22,8 @@ from app.resume import ContactVault, load_resume_source, render_markdown
 from evals.datasets import Case
 from evals.judge._judge import REASON_MAX, JudgeConfig, ask_verdict
 from evals.judge._texts import clip, contact_vault, merge_vault, sample_vault, tailored_text
-from evals.runner._records import CaseRecord
-from evals.scorers._base import Sample
+from evals.runner import CaseRecord
+from evals.scorers import Sample
 
 Candidate = Literal["a", "b", "tie"]
 _MAP: dict[str, dict[str, Candidate]] = {

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from app.resume import ContactVault, render_markdown
-from evals.scorers._base import Sample
+from evals.scorers import Sample
 
 _TOKEN_KIND = re.compile(r"^\[([A-Z]+)_\d+\]$")
 

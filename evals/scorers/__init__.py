@@ -2,6 +2,9 @@
 
 Each scorer declares on its `@scorer` decorator whether it is a default, a fact check, needs a judge
 model or an optional package; every list of scorers is derived from that (docs/scorers.md).
+The labelled-fabrication measurement (`measure_labels`) and the meaning-threshold calibration
+(`calibrate_meaning`) behind `tailor score` are here too. Other packages import from `evals.scorers`
+(or a named scorer module such as `evals.scorers.fabrication`), never from its `_private` modules.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from evals.scorers._catalogue import (
     resolve_names,
     unavailable,
 )
+from evals.scorers._labels import measure_labels, print_label_report
+from evals.scorers._meaning_calibration import calibrate as calibrate_meaning
 
 load_scorer_modules()
 
@@ -76,13 +81,16 @@ __all__ = [
     "ScorerInfo",
     "ScorerUnavailableError",
     "available",
+    "calibrate_meaning",
     "catalogue",
     "default_scorers",
     "fact_scorers",
     "judge_model_extras",
     "load_scorer_modules",
+    "measure_labels",
     "needs_judge_model",
     "optional_scorers",
+    "print_label_report",
     "resolve_names",
     "score_sample",
     "scorer",

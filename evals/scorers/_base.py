@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
-from app.resume._document import resume_text
-from evals.datasets._case import Case
+from app.resume import resume_text
+from evals.datasets import Case
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ class Sample:
     @cached_property
     def grounding_text(self) -> str:
         """The source minus lines written to steer an AI: an injected claim grounds nothing."""
-        from app.grounding._injection import strip_injections
+        from app.grounding import strip_injections
 
         return strip_injections(self.source_text)
 

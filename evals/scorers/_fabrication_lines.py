@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import re
 
-from app.grounding._normalize import STOPWORDS, contains_phrase, normalize_text, stem
-from app.grounding._skills import SkillLexicon
+from app.grounding import STOPWORDS, SkillLexicon, contains_phrase, normalize_text, stem
 from evals.scorers._base import Sample
 
 _MARKDOWN_LEAD = re.compile(r"^[\s#>*\-+•·▪●◦‣►✓]+")

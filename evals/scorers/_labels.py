@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from app.errors import InputError
-from app.grounding._normalize import normalize_text
+from app.grounding import normalize_text
 from evals.scorers._catalogue import fact_scorers, resolve_names
 
 
@@ -64,7 +64,7 @@ def read_labels(path: Path) -> list[LabelledOutput]:
 
 
 def _names(offense: dict[str, Any], label: LabelledFabrication) -> bool:
-    from app.grounding._dates import find_dates, parse_date
+    from app.grounding import find_dates, parse_date
 
     got, wanted = normalize_text(offense["span"]), normalize_text(label.span)
     if got and (got in wanted or wanted in got):

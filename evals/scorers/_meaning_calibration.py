@@ -15,7 +15,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from app.grounding._meaning import CALIBRATION_FILE, MeaningCalibration, closest_line
+from app.grounding import MEANING_CALIBRATION_FILE as CALIBRATION_FILE
+from app.grounding import MeaningCalibration, closest_line
 from evals.scorers._labels import LabelledOutput, _names, read_labels
 
 GRID = [round(0.50 + 0.01 * i, 2) for i in range(50)]  # 0.50 .. 0.99

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.grounding._match import mentions
+from app.grounding import mentions
 from evals.scorers._base import Offense, Sample, Score, ratio, scorer
 
 TOP_BULLETS = 2

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from app.grounding._normalize import normalize_text
-from app.resume._document import resume_text
+from app.grounding import normalize_text
+from app.resume import resume_text
 from evals.scorers._base import Offense, Sample, Score, scorer
 
 BUDGET = (0.8, 1.25)  # output words / source words

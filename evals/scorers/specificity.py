@@ -17,10 +17,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from app.grounding._injection import strip_injections
-from app.grounding._normalize import content_words, normalize_text
-from app.grounding._qualifiers import dropped_qualifiers
-from app.grounding._verbs import opens_specifically, uses_phrase, verb_downgrades
+from app.grounding import (
+    content_words,
+    dropped_qualifiers,
+    normalize_text,
+    opens_specifically,
+    strip_injections,
+    uses_phrase,
+    verb_downgrades,
+)
 from evals.scorers._base import Offense, Sample, Score, ratio, scorer
 from evals.scorers._fabrication_fields import free_text
 

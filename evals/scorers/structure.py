@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import json
 
-from app.grounding._injection import is_injection
-from app.grounding._numbers import dropped_quantities
-from app.resume._document import schema_errors
+from app.grounding import dropped_quantities, is_injection
+from app.resume import schema_errors
 from evals.scorers._base import Offense, Sample, Score, ratio, scorer
 
 CONTACT_KEYS = ("name", "email", "phone", "url", "location", "profiles", "image")

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from evals.tracking._client import check_environment, ensure_experiment, mlflow_client
 
 if TYPE_CHECKING:
-    from app.pipeline._context import Tracer
+    from app.pipeline import Tracer
     from app.registry import Pipeline
 
 log = logging.getLogger("tailor.tracking")
