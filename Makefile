@@ -15,7 +15,7 @@ export MLFLOW_DISABLE_TELEMETRY := true
 export HF_HUB_OFFLINE := 1
 export PROMPTFOO_DISABLE_TELEMETRY := 1
 
-.PHONY: setup demo test lint check browser ui clean
+.PHONY: setup demo test lint check browser ui clean promptfoo promptfoo-or-skip
 
 setup: $(STAMP)
 
@@ -38,6 +38,21 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	  || echo "chromium not installed: the report's browser test will be skipped"; }
 
+# promptfoo 0.123 needs Node >= 22.22 and this machine has Node 20: Node 22 and promptfoo go into
+# tools/promptfoo/ (git-ignored), never globally. About 2.5 minutes and 2.1 GB the first time.
+PROMPTFOO_DIR := tools/promptfoo
+PROMPTFOO_BIN := $(PROMPTFOO_DIR)/node_modules/.bin/promptfoo
+promptfoo: $(PROMPTFOO_BIN)
+
+$(PROMPTFOO_BIN):
+	mkdir -p $(PROMPTFOO_DIR)
+	npm install --prefix $(PROMPTFOO_DIR) --no-audit --no-fund --loglevel=error node@22.23.3 promptfoo@0.123.1
+	$(PROMPTFOO_DIR)/node_modules/.bin/node --version
+
+# For `make test`: an install that fails (no npm, no registry) leaves the promptfoo tests skipped, saying why.
+promptfoo-or-skip:
+	@$(MAKE) --no-print-directory promptfoo || echo "promptfoo not installed: its tests will be skipped"
+
 # optimize, then evaluate production, then gate a shipped candidate (a benign rewording of the
 # production writer prompt) against production on the same cases: the gate reuses production's run.
 demo: setup
@@ -53,8 +68,10 @@ lint: setup
 	$(BIN)/mypy
 	$(BIN)/mypy ci/pr_comment.py
 	$(BIN)/actionlint
+	# Layers and public package surfaces (.importlinter; docs/architecture.md).
+	$(BIN)/lint-imports --no-cache --no-logo
 
-test: setup check lint
+test: setup check lint promptfoo-or-skip
 	$(BIN)/pytest -q
 
 # The MLflow UI on the local store. LITELLM_LOCAL_MODEL_COST_MAP (exported above) matters: without

@@ -6,10 +6,12 @@ Importing this package is cheap; litellm and llama.cpp load on the first call th
 
 from app.models._cache import ResponseCache, close_response_caches, shared_response_cache
 from app.models._client import ModelClient
+from app.models._faults import BREAKERS, CircuitBreakers, CircuitView
 from app.models._plugin import ALL_PARAMS, Price, ProviderCall, ProviderInfo, ProviderPlugin, ProviderReply
 from app.models._providers import (
     PROVIDERS,
     ProviderRegistry,
+    ensure_installed,
     provider_info,
     register_plugin,
     register_provider,
@@ -23,11 +25,14 @@ DEFAULT_MODEL = "local/smollm2"
 
 __all__ = [
     "ALL_PARAMS",
+    "BREAKERS",
     "DEFAULT_MODEL",
     "PROVIDERS",
     "CallRecord",
     "ChatParams",
     "ChatRequest",
+    "CircuitBreakers",
+    "CircuitView",
     "Completion",
     "ModelClient",
     "Price",
@@ -41,6 +46,7 @@ __all__ = [
     "UsageSummary",
     "UsageTotals",
     "close_response_caches",
+    "ensure_installed",
     "provider_info",
     "register_plugin",
     "register_provider",

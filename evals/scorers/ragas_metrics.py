@@ -96,7 +96,7 @@ def _llm(model: str) -> Any:
     load("ragas")
     from ragas.llms import llm_factory
 
-    from app.models._providers import ensure_installed
+    from app.models import ensure_installed
 
     ensure_installed()
     # JSON mode, not tool calls: with tools, litellm 1.106 imports its MCP handler, which fails
