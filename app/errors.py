@@ -69,3 +69,12 @@ class PromotionRefused(TailorError):
 
     exit_code = 1
     http_status = 409
+
+
+class ProviderUnavailableError(ModelError):
+    """A model provider kept failing (5xx, 429, timeouts) through its retries, or its circuit is open:
+    the one kind of model failure a fallback model may answer instead."""
+
+
+class CircuitOpenError(ProviderUnavailableError):
+    """The model's circuit breaker is open after repeated failures: calls fail fast until it cools."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, PrivateAttr, model_validator
 from pydantic_settings import (
@@ -91,6 +92,26 @@ class TailorSettings(BaseSettings):
     api_job_attempts: int = Field(default=3, ge=1, description="Tries before a job ends failed.")
     api_worker: bool = Field(default=True, description="Run jobs in the API process (off: only queue them).")
     api_webhook_secret: str | None = Field(default=None, description="HMAC-SHA256 key signing job webhooks.")
+    api_require_keys: bool = Field(
+        default=False, description="Require an API key on /v1 even before any key exists (else: once one does)."
+    )
+    api_key_cache_s: float = Field(default=2.0, ge=0, description="How long a checked key (or its revocation) is trusted.")
+    api_cors_origins: str = Field(default="", description="Comma-separated origins allowed by CORS; empty: CORS off.")
+    api_canary_share: float = Field(default=0.0, ge=0, le=1, description="Share of new jobs served by the canary alias.")
+    api_canary_alias: str = Field(default="staging", description="The alias the canary share is served by.")
+    redis_url: str | None = Field(
+        default=None, validation_alias="REDIS_URL", description="Redis (rate limits; Celery's broker): redis://host:6379/0"
+    )
+    # Workers and provider faults (docs/api.md, "Workers and durability").
+    api_job_backend: Literal["auto", "local", "celery"] = Field(
+        default="auto", description="Who runs jobs: auto = Celery workers when redis_url is set, else the API process."
+    )
+    worker_queue: str = Field(default="jobs", description="The Celery queue jobs are sent to.")
+    worker_visibility_s: float = Field(default=600.0, gt=0, description="Broker redelivers an unacked job after this.")
+    fallback_model: str | None = Field(default=None, description="Answers when a model's provider is unavailable.")
+    circuit_failures: int = Field(default=5, ge=1, description="Consecutive provider faults that open a model's circuit.")
+    circuit_open_s: float = Field(default=30.0, gt=0, description="How long an open circuit fails calls fast.")
+    otel_enabled: bool = Field(default=False, description="OpenTelemetry spans (requests, jobs, agents) as log lines.")
 
     _searched_from: Path = PrivateAttr(default_factory=Path.cwd)
 

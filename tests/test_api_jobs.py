@@ -31,7 +31,8 @@ def test_optimize_answers_with_the_tailored_resume_and_names_the_version(
     assert response.headers["x-request-id"] == "req-123"
     result = body["result"]
     assert result["markdown"].startswith("# Priya Raman") and "priya.raman@example.com" in result["markdown"]
-    assert result["pipeline"] == body["pipeline"]
+    assert result["pipeline"] == {"label": body["pipeline"]["label"], "hash": body["pipeline"]["hash"]}
+    assert body["pipeline"]["canary"] is None  # served by production, not a canary
     assert all(s["status"] in ("needs evidence", "evidenced only in skills") for s in result["suggestions"])
     assert [line["text"] for line in result["comparison"]["tailored"]] == result["markdown"].splitlines()
     assert {name: step["status"] for name, step in body["progress"].items()} == dict.fromkeys(AGENT_STEPS, "done")

@@ -7,6 +7,8 @@ process settings through evals.gate) see the same store.
 
 from __future__ import annotations
 
+import socket
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,8 +28,9 @@ AppFactory = Callable[..., Any]
 
 
 def set_api_env(monkeypatch: pytest.MonkeyPatch, **settings: Any) -> None:
-    """TAILOR_API_<NAME> for each setting (api_ prefix implied), fake model by default."""
+    """TAILOR_API_<NAME> for each setting (api_ prefix implied), fake model by default; REDIS_URL unset."""
     values = {"model": "fake/model", "alias_ttl_s": 0.2, "rate_burst": 100_000, "worker": True, **settings}
+    monkeypatch.delenv("REDIS_URL", raising=False)  # rate limits in memory unless a test asks for Redis
     for name, value in values.items():
         key = f"TAILOR_API_{name.upper()}"
         if value is None:
@@ -71,3 +74,37 @@ def assert_error(response: Any, status: int, kind: str, field: str | None = None
     if field is not None:
         assert field in [f["field"] for f in body["error"].get("fields", [])], body
     return body
+
+
+def make_key(role: str, name: str | None = None, **rate: Any) -> str:
+    """A key of this role in the test's state store (as `tailor keys create` makes one)."""
+    from app.state import open_state
+
+    return open_state(get_settings().state).create_api_key(name=name or role, role=role, who="test", **rate).key
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def uvicorn_thread(app: Any) -> Iterator[str]:
+    """A real uvicorn server for `app` on a free port, in a thread of this process (so a scripted fake
+    model registered here serves it); yields its base URL and stops it cleanly."""
+    import uvicorn
+
+    config = uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_config=None, access_log=False)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{config.port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)

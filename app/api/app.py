@@ -12,14 +12,18 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from app.api.context import ApiContext, client_ids
+from app.api.auth import KeyRing
+from app.api.canary import CanaryMetrics
+from app.api.context import ApiContext
 from app.api.errors import install_error_handlers
-from app.api.jobs import JobRunner, JobService, TailorJob, WebhookSender
+from app.api.jobs import JobService, TailorJob, WebhookSender, make_job_queue
 from app.api.metrics import ApiMetrics
 from app.api.middleware import RequestMiddleware
-from app.api.ratelimit import TokenBuckets
+from app.api.observability import configure_tracing
+from app.api.ratelimit import make_limiter
 from app.api.routes import admin, feedback, health, jobs, optimize, pipelines, web
 from app.api.serving import ServedPipeline
 from app.environment import apply_quiet_environment
@@ -37,23 +41,35 @@ def build_context(settings: TailorSettings) -> ApiContext:
     registry = Registry(settings.registry, settings.state)
     served = ServedPipeline(settings, registry)
     metrics = ApiMetrics()
-    runner = JobRunner(store, settings, metrics, TailorJob(settings), WebhookSender(settings.api_webhook_secret))
+    runner = make_job_queue(store, settings, metrics, TailorJob(settings), WebhookSender(settings.api_webhook_secret))
     return ApiContext(
         settings=settings,
         registry=registry,
         store=store,
         served=served,
         metrics=metrics,
-        limiter=TokenBuckets(per_minute=settings.api_rate_per_minute, burst=settings.api_rate_burst),
+        limiter=make_limiter(settings.redis_url),
         runner=runner,
         jobs=JobService(store, served, runner),
-        api_keys=client_ids(settings.api_keys),
+        keys=KeyRing(store, settings),
+        canary=CanaryMetrics(
+            metrics.registry, canary_alias=settings.api_canary_alias, share=settings.api_canary_share if served.canary else 0.0
+        ),
     )
+
+
+CORS_HEADERS = ["Content-Type", "X-API-Key", "Authorization", "Idempotency-Key", "X-Request-ID"]
+CORS_EXPOSED = ["X-Request-ID", "X-Pipeline-Version", "Retry-After", "Location"]
+
+
+def cors_origins(settings: TailorSettings) -> list[str]:
+    return [origin.strip().rstrip("/") for origin in settings.api_cors_origins.split(",") if origin.strip()]
 
 
 def create_app(settings: TailorSettings | None = None) -> FastAPI:
     apply_quiet_environment()
     settings = settings or get_settings()
+    configure_tracing(settings.otel_enabled)  # OpenTelemetry spans as log lines (docs/api.md, "Observability")
     context = build_context(settings)
 
     @asynccontextmanager
@@ -68,6 +84,7 @@ def create_app(settings: TailorSettings | None = None) -> FastAPI:
             with contextlib.suppress(asyncio.CancelledError):
                 await refresher
             await context.runner.stop()
+            await context.limiter.close()
 
     app = FastAPI(
         title="Tailor",
@@ -78,6 +95,16 @@ def create_app(settings: TailorSettings | None = None) -> FastAPI:
     app.state.context = context
     install_error_handlers(app)
     app.add_middleware(RequestMiddleware, context=context)
+    origins = cors_origins(settings)
+    if origins:  # off by default; outermost, so preflights and error answers carry its headers
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=CORS_HEADERS,
+            expose_headers=CORS_EXPOSED,
+            max_age=600,
+        )
     for module in (optimize, jobs, pipelines, feedback, admin, health, web):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -1,18 +1,27 @@
-"""Route dependencies: the app's context, the calling client (API key and rate limit), the admin."""
+"""Route dependencies: the app's context, and the caller with the role a route needs.
+
+A key comes in `X-API-Key` or as `Authorization: Bearer <key>` (what Prometheus can send). Missing or
+unknown when one is needed: 401; a key whose role is too low: 403; past its rate: 429 with
+Retry-After. Order: who (401), may (403), how often (429).
+"""
 
 from __future__ import annotations
 
-import hmac
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
+from app.api.auth import Caller, anonymous
 from app.api.context import ApiContext
 from app.api.errors import Forbidden, RateLimited, Unauthorized
+from app.state import Role
 
-api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="Set TAILOR_API_KEYS to require it.")
-admin_bearer = HTTPBearer(auto_error=False, description="The admin token (TAILOR_API_ADMIN_TOKEN).")
+api_key_header = APIKeyHeader(
+    name="X-API-Key", auto_error=False, description="An API key (`tailor keys create`); or send it as a Bearer token."
+)
+bearer = HTTPBearer(auto_error=False, description="An API key, or the admin token (TAILOR_API_ADMIN_TOKEN).")
 
 
 def get_context(request: Request) -> ApiContext:
@@ -23,48 +32,59 @@ def get_context(request: Request) -> ApiContext:
 Context = Annotated[ApiContext, Depends(get_context)]
 
 
-def require_client(
-    request: Request, context: Context, api_key: Annotated[str | None, Security(api_key_header)] = None
-) -> str:
-    """The client id (a hash of its key, or `anonymous:<address>` when /v1 is open); 401 without a
-    valid key when keys are configured; 429 with Retry-After past the client's rate."""
-    if context.api_keys:
-        client = _match(api_key, context.api_keys)
-        if client is None:
-            raise Unauthorized("missing or unknown API key: send it in the X-API-Key header")
-    else:
-        host = request.client.host if request.client else "unknown"
-        client = f"anonymous:{host}"
-    wait_s = context.limiter.take(client)
-    if wait_s:
-        raise RateLimited(f"rate limit reached: retry in {wait_s} s", wait_s)
-    request.state.client = client
-    return client
+def require(role: Role) -> Callable[..., Awaitable[Caller]]:
+    """A dependency: the caller, allowed `role` and within its rate (or the matching error)."""
+
+    async def dependency(
+        request: Request,
+        context: Context,
+        api_key: Annotated[str | None, Security(api_key_header)] = None,
+        token: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)] = None,
+    ) -> Caller:
+        caller = await _identify(request, context, api_key or (token.credentials if token else None))
+        await _check_role(context, caller, role)
+        settings = context.settings
+        wait_s = await context.limiter.take(
+            caller.client,
+            per_minute=caller.rate_per_minute or settings.api_rate_per_minute,
+            burst=caller.rate_burst or settings.api_rate_burst,
+        )
+        if wait_s:
+            raise RateLimited(f"rate limit reached: retry in {wait_s} s", wait_s)
+        request.state.client = caller.client
+        return caller
+
+    dependency.__name__ = f"require_{role}"
+    return dependency
 
 
-Client = Annotated[str, Depends(require_client)]
+async def _identify(request: Request, context: ApiContext, credential: str | None) -> Caller:
+    keys = context.keys
+    if credential:
+        caller = await keys.identify(credential)
+        if caller is not None:
+            return caller
+        if await keys.admin_possible():  # with nothing configured, a stray header changes nothing
+            raise Unauthorized("unknown or revoked API key")
+    elif await keys.required():
+        raise Unauthorized("missing API key: send it in the X-API-Key header")
+    return anonymous(request.client.host if request.client else "unknown")
 
 
-def require_admin(
-    context: Context, credentials: Annotated[HTTPAuthorizationCredentials | None, Security(admin_bearer)] = None
-) -> str:
-    token = context.settings.api_admin_token
-    if not token:
-        raise Forbidden("admin endpoints are off: set TAILOR_API_ADMIN_TOKEN on the server")
-    given = credentials.credentials if credentials else ""
-    if not given or not hmac.compare_digest(given.encode(), token.encode()):
-        raise Unauthorized("missing or wrong admin token: send Authorization: Bearer <token>")
-    return "api-admin"
+async def _check_role(context: ApiContext, caller: Caller, role: Role) -> None:
+    if caller.may(role):
+        return
+    if caller.authenticated:
+        raise Forbidden(f"this needs the {role} role; the key has the {caller.role} role")
+    if role == "operator":  # while /v1 is open, so are the operators' reads (metrics, every job)
+        return
+    if await context.keys.admin_possible():
+        raise Unauthorized(f"this needs an {role} key: send it in the X-API-Key header")
+    raise Forbidden(
+        "admin endpoints are off: create an admin key (tailor keys create --role admin) or set TAILOR_API_ADMIN_TOKEN"
+    )
 
 
-Admin = Annotated[str, Depends(require_admin)]
-
-
-def _match(given: str | None, keys: dict[str, str]) -> str | None:
-    if not given:
-        return None
-    found = None
-    for key, client in keys.items():  # compare with every key, in constant time each
-        if hmac.compare_digest(given.encode(), key.encode()):
-            found = client
-    return found
+ClientCaller = Annotated[Caller, Depends(require("client"))]
+OperatorCaller = Annotated[Caller, Depends(require("operator"))]
+AdminCaller = Annotated[Caller, Depends(require("admin"))]

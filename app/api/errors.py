@@ -82,6 +82,9 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         message = exc.detail if isinstance(exc.detail, str) else "request refused"
+        if exc.status_code == 400:  # FastAPI could not parse the body (not JSON, not UTF-8): a 422 like any
+            fields = [{"field": "body", "reason": "is not valid JSON"}]
+            return JSONResponse(error_body(request, 422, f"body: {message}", fields), 422)
         return JSONResponse(error_body(request, exc.status_code, message), exc.status_code, exc.headers)
 
 

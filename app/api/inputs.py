@@ -6,7 +6,9 @@ the CLI parses files, so a bad input is a 422 naming the field before any job ex
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -135,8 +137,25 @@ def _webhook(url: str | None, allowed: bool) -> str | None:
     return url
 
 
+_PARSED_LIMIT = 1024
+_parsed: OrderedDict[str, None] = OrderedDict()  # digests of (resume, jd) pairs that parsed, newest last
+
+
 def _check_parses(resume: str, jd: str) -> None:
-    """Parse both now, so a bad input is refused before a job exists (the job parses them again)."""
+    """Parse both now, so a bad input is refused before a job exists (the job parses them again).
+    A pair that parsed is remembered by its digest (parsing a resume costs milliseconds; a client
+    retrying, or sending one resume to many jobs, pays it once per process)."""
+    digest = hashlib.sha256(resume.encode("utf-8") + b"\0" + jd.encode("utf-8")).hexdigest()
+    if digest in _parsed:
+        _parsed.move_to_end(digest)
+        return
+    _parse_both(resume, jd)
+    _parsed[digest] = None
+    if len(_parsed) > _PARSED_LIMIT:
+        _parsed.popitem(last=False)
+
+
+def _parse_both(resume: str, jd: str) -> None:
     try:
         load_resume_source(resume)
     except InputError as exc:

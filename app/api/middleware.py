@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.observability import accept_request_id, log_event, request_id_var
+from app.api.observability import accept_request_id, log_event, request_id_var, request_span
 
 if TYPE_CHECKING:
     from app.api.context import ApiContext
@@ -54,26 +54,30 @@ class RequestMiddleware:
                     headers["X-Pipeline-Version"] = version
             await send(message)
 
-        try:
-            await self.app(scope, receive, send_with_headers)
-        except Exception as exc:
-            log.error("internal error", exc_info=exc, extra={"request_id": rid})
-            if not response_started:
-                await _internal_error(send_with_headers, rid, state.get("pipeline"))
-            status = 500
-        finally:
-            seconds = time.perf_counter() - started
-            route = _route(scope)
-            self.context.metrics.observe_request(scope["method"], route, status, seconds)
-            log_event(log, "request", method=scope["method"], route=route, status=status,
-                      ms=round(seconds * 1000, 1), pipeline=_version(state), request_id=rid)
-            request_id_var.reset(token)
+        with request_span(scope["method"], scope.get("path", "")) as span:
+            try:
+                await self.app(scope, receive, send_with_headers)
+            except Exception as exc:
+                log.error("internal error", exc_info=exc, extra={"request_id": rid})
+                if not response_started:
+                    await _internal_error(send_with_headers, rid, state.get("pipeline"))
+                status = 500
+            finally:
+                seconds = time.perf_counter() - started
+                route = _route(scope)
+                span.set("http.route", route)
+                span.set("http.status_code", status)
+                self.context.metrics.observe_request(scope["method"], route, status, seconds)
+                log_event(log, "request", method=scope["method"], route=route, status=status,
+                          ms=round(seconds * 1000, 1), pipeline=_version(state), request_id=rid)
+                request_id_var.reset(token)
 
 
 def _version(state: dict[str, object]) -> str | None:
     pipeline = state.get("pipeline")
     if isinstance(pipeline, dict) and pipeline.get("label") and pipeline.get("hash"):
-        return f"{pipeline['label']}@{pipeline['hash']}"
+        canary = f"; canary={pipeline['canary']}" if pipeline.get("canary") else ""  # a canary job (app/api/serving.py)
+        return f"{pipeline['label']}@{pipeline['hash']}{canary}"
     return None
 
 

@@ -1,18 +1,15 @@
 """A job's result for people: the line comparison the page marks, and the downloads (markdown,
-JSON Resume, HTML, PDF). HTML and PDF come from one Jinja2 template (`templates/resume.html`) with
-autoescaping on, so user text (`<script>`, `{{ }}`, `\\section`, `%`) renders as text. PDF through
-WeasyPrint, imported on first use."""
+JSON Resume, HTML, PDF). HTML and PDF come from `app.services.render`, whose one Jinja2 template
+the CLI's `--format pdf` uses too."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from app.services.render import resume_html, resume_pdf
 
-TEMPLATES = Path(__file__).parent / "templates"
-_env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
+__all__ = ["compare_markdown", "json_resume_download", "markdown_download", "resume_html", "resume_pdf"]
 
 
 def compare_markdown(original: str, tailored: str) -> dict[str, list[dict[str, Any]]]:
@@ -43,15 +40,3 @@ def markdown_download(result: dict[str, Any]) -> str:
 
 def json_resume_download(result: dict[str, Any]) -> str:
     return json.dumps(result.get("tailored_resume") or {}, indent=2, ensure_ascii=False) + "\n"
-
-
-def resume_html(resume: dict[str, Any], pipeline: dict[str, str]) -> str:
-    """The resume as a standalone, printable HTML page."""
-    return _env.get_template("resume.html").render(resume=resume, pipeline=pipeline)
-
-
-def resume_pdf(resume: dict[str, Any], pipeline: dict[str, str]) -> bytes:
-    from weasyprint import HTML
-
-    pdf: bytes = HTML(string=resume_html(resume, pipeline), base_url=str(TEMPLATES)).write_pdf()
-    return pdf

@@ -17,6 +17,7 @@ assert set(REASON_CODES) == set(ReasonCode.__args__)  # type: ignore[attr-define
 class PipelineRef(BaseModel):
     label: str
     hash: str
+    canary: str | None = Field(default=None, description="The canary alias that served it; null: the served alias.")
 
 
 class TailorRequest(BaseModel):
@@ -53,9 +54,12 @@ class JobAccepted(BaseModel):
     links: Links
 
 
+JobState = Literal["queued", "running", "succeeded", "failed", "erased"]
+
+
 class JobView(BaseModel):
     job_id: str
-    status: Literal["queued", "running", "succeeded", "failed", "erased"]
+    status: JobState
     progress: dict[str, dict[str, Any]]
     result: dict[str, Any] | None = None
     error: str | None = None
@@ -66,6 +70,24 @@ class JobView(BaseModel):
     erased_at: float | None = None
     pipeline: PipelineRef
     links: Links
+
+
+class JobSummary(BaseModel):
+    """A job without its content, for operators."""
+
+    job_id: str
+    status: JobState
+    client: str
+    attempts: int
+    error: str | None = None
+    created_at: float
+    finished_at: float | None = None
+    pipeline: PipelineRef
+
+
+class JobList(BaseModel):
+    counts: dict[str, int] = Field(description="Jobs in the store by state.")
+    jobs: list[JobSummary]
 
 
 class FeedbackRequest(BaseModel):

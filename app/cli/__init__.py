@@ -12,7 +12,21 @@ from datetime import UTC, datetime
 
 import typer
 
-from app.cli import cache, datasets, evaluate, gate, jobs, judge, optimize, promptfoo, prompts, serve
+from app.cli import (
+    cache,
+    datasets,
+    evaluate,
+    feedback,
+    gate,
+    jobs,
+    judge,
+    keys,
+    optimize,
+    promptfoo,
+    prompts,
+    serve,
+    worker,
+)
 from app.cli._usage import build_command, run_command
 from app.environment import apply_quiet_environment
 from app.errors import TailorError
@@ -30,8 +44,11 @@ app.add_typer(datasets.app, name="datasets")
 app.add_typer(cache.app, name="cache")
 app.add_typer(judge.app, name="judge")
 app.add_typer(jobs.app, name="jobs")
+app.add_typer(keys.app, name="keys")
+app.add_typer(feedback.app, name="feedback")
 app.add_typer(promptfoo.app, name="promptfoo")
 app.command("serve")(serve.serve)
+app.command("worker")(worker.worker)
 evaluate.register(app)
 gate.register(app)
 

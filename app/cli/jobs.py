@@ -1,9 +1,9 @@
-"""`tailor jobs ...`: the serving API's stored jobs (retention)."""
+"""`tailor jobs ...`: the serving API's stored jobs (counts, retention, replaying the dead letter)."""
 
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -45,3 +45,62 @@ def list_jobs() -> None:
 
     counts = open_state(get_settings().state).job_counts()
     typer.echo(" · ".join(f"{status} {n}" for status, n in counts.items()))
+
+
+@app.command()
+def retry(
+    job_ids: Annotated[list[str] | None, typer.Argument(help="Ids of failed jobs to replay.", show_default=False)] = None,
+    all_failed: Annotated[bool, typer.Option("--all-failed", help="Replay every failed job.")] = False,
+    list_only: Annotated[bool, typer.Option("--list", help="Only list the dead letter (failed jobs); replay nothing.")] = False,
+) -> None:
+    """Replay failed jobs from the dead letter: queued again with a fresh count of attempts.
+
+    Each replay is audited (`job.retry`). With REDIS_URL set the jobs are sent to the Celery workers; otherwise a running `tailor serve` picks them up within seconds."""
+    from datetime import UTC, datetime
+
+    from app.errors import ConflictError, InputError, NotFoundError
+    from app.registry import current_actor
+    from app.settings import get_settings
+    from app.state import open_state
+
+    settings = get_settings()
+    store = open_state(settings.state)
+    if list_only:
+        for job in store.dead_letters(limit=1000):
+            when = datetime.fromtimestamp(job.finished_at or job.updated_at, UTC).strftime("%Y-%m-%d %H:%M:%S")
+            typer.echo(f"{job.id}  {when}  attempts {job.attempts}  {job.error or ''}")
+        return
+    if bool(job_ids) == all_failed:
+        raise InputError("name the failed jobs to replay, or pass --all-failed (not both)")
+    for job_id in job_ids or []:
+        found = store.get_job(job_id)
+        if found is None:
+            raise NotFoundError(f"no job {job_id!r}")
+        if found.status != "failed":
+            raise ConflictError(f"job {job_id} is {found.status}, not failed: only failed jobs are replayed")
+    replayed = store.replay_jobs(None if all_failed else list(job_ids or []), who=current_actor())
+    sent = _send_to_workers(settings, store, replayed)
+    typer.echo(f"replayed {len(replayed)} job(s){sent}")
+    for job_id in replayed:
+        typer.echo(job_id)
+
+
+def _send_to_workers(settings: Any, store: Any, job_ids: list[str]) -> str:
+    """With Celery workers, send the replayed jobs now; returns how the jobs will run, for the user."""
+    from app.api.jobs import Dispatcher, uses_celery
+
+    if not job_ids:
+        return ""
+    if not uses_celery(settings):
+        return " (a running `tailor serve` runs them within seconds)"
+    dispatcher = Dispatcher(settings)
+    try:
+        for job_id in job_ids:
+            job = store.get_job(job_id)
+            if job is not None and job.status == "queued":
+                dispatcher.dispatch(job_id, version=job.updated_at, force=True)
+    except Exception as exc:  # queued in the store: a worker's sweep sends them
+        return f" (the broker did not answer: {type(exc).__name__}; a worker's sweep sends them)"
+    finally:
+        dispatcher.close()
+    return " (sent to the Celery workers)"

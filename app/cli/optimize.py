@@ -18,11 +18,13 @@ if TYPE_CHECKING:
 class OutputFormat(StrEnum):
     md = "md"
     json = "json"
+    pdf = "pdf"
 
 
 # `--out` (app.fileio.out_target): a path with one of these suffixes is the file to write; any
-# other path is a folder, where the result is written as tailored.md (tailored.json with --json).
-OUT_FILE_SUFFIXES = (".md", ".markdown", ".txt", ".json")
+# other path is a folder, where the result is written as tailored.md (tailored.json with --json,
+# tailored.pdf with --format pdf).
+OUT_FILE_SUFFIXES = (".md", ".markdown", ".txt", ".json", ".pdf")
 
 
 def optimize(
@@ -36,7 +38,8 @@ def optimize(
     format: Annotated[
         OutputFormat | None,
         typer.Option(
-            "--format", help="md or json; --format json is the old spelling of --json, kept for now."
+            "--format",
+            help="md, json or pdf (needs --out; the web page's PDF template); --format json is the old spelling of --json.",
         ),
     ] = None,
     out: Annotated[
@@ -53,35 +56,73 @@ def optimize(
     Employers, titles, dates, degrees and contact details are copied from the source; every
     rewritten line is fact-checked against its original."""
     from app.fileio import atomic_write_text, out_target
-    from app.services.tailoring import make_client, read_inputs, resolve_pipeline, run_tailoring
+    from app.services import make_client, read_inputs, resolve_pipeline, run_tailoring
     from app.settings import get_settings
 
     want_json = _wants_json(as_json, format)
+    want_pdf = format is OutputFormat.pdf
     if out is not None:  # before any model call: a bad --out costs nothing
         target = out_target(out, OUT_FILE_SUFFIXES)
-        out = target.file_in_folder("tailored.json" if want_json else "tailored.md")
+        out = target.file_in_folder("tailored.json" if want_json else "tailored.pdf" if want_pdf else "tailored.md")
+        _check_pdf_suffix(out, want_pdf)
+    elif want_pdf:
+        raise typer.BadParameter("--format pdf writes a file: add --out FILE.pdf (or a folder)", param_hint="'--out'")
     settings = get_settings()
     inputs = read_inputs(resume, jd, settings)
     chosen = resolve_pipeline(pipeline, model)
     client = make_client(use_cache=settings.cache_enabled and not no_cache, settings=settings)
     result = asyncio.run(run_tailoring(inputs, chosen, client, settings=settings))
 
-    if want_json:
-        text = json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    if want_pdf:
+        from app.services.render import resume_pdf
+
+        assert out is not None
+        _atomic_write_bytes(out, resume_pdf(result.tailored_resume, result.pipeline))
     else:
-        text = result.markdown + _suggestions_markdown(result.suggestions)
-    if out is not None:
-        atomic_write_text(out, text)
-    else:
-        sys.stdout.write(text)
+        if want_json:
+            text = json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+        else:
+            text = result.markdown + _suggestions_markdown(result.suggestions)
+        if out is not None:
+            atomic_write_text(out, text)
+        else:
+            sys.stdout.write(text)
     if not quiet:
         _summary(result, out)
 
 
 def _wants_json(as_json: bool, format: OutputFormat | None) -> bool:
-    if as_json and format is OutputFormat.md:
-        raise typer.BadParameter("--format md contradicts --json", param_hint="'--format'")
+    if as_json and format in (OutputFormat.md, OutputFormat.pdf):
+        raise typer.BadParameter(f"--format {format} contradicts --json", param_hint="'--format'")
     return as_json or format is OutputFormat.json
+
+
+def _check_pdf_suffix(out: Path, want_pdf: bool) -> None:
+    """A PDF goes only in a .pdf file, and only a PDF does."""
+    is_pdf = out.suffix.lower() == ".pdf"
+    if want_pdf and not is_pdf:
+        raise typer.BadParameter(f"--format pdf writes a .pdf file, not {out.name}", param_hint="'--out'")
+    if is_pdf and not want_pdf:
+        raise typer.BadParameter(f"{out.name} is a PDF: add --format pdf", param_hint="'--out'")
+
+
+def _atomic_write_bytes(path: Path, data: bytes) -> None:
+    """As app.fileio.atomic_write_text, for bytes: a temporary file beside `path`, then a rename."""
+    import os
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _suggestions_markdown(suggestions: list[Suggestion]) -> str:

@@ -7,18 +7,20 @@ import logging
 import time
 from typing import Any
 
-from tenacity import (
-    AsyncRetrying,
-    Retrying,
-    retry_if_exception,
-    stop_after_attempt,
-    wait_random_exponential,
-)
+from tenacity import AsyncRetrying, Retrying, retry_if_exception, stop_after_attempt, stop_any
 
-from app.errors import ConfigError, ModelError
+from app.errors import CircuitOpenError, ConfigError, ModelError, ProviderUnavailableError
 from app.heavy import load
 from app.models._cache import ResponseCache
-from app.models._plugin import Price, ProviderInfo
+from app.models._faults import (
+    CircuitBreakers,
+    StopWhenCircuitOpen,
+    WaitJitterOrRetryAfter,
+    is_config_problem,
+    is_transient,
+)
+from app.models._plugin import plugin_kwargs
+from app.models._pricing import ensure_priced
 from app.models._providers import PROVIDERS, ensure_installed, provider_info
 from app.models._types import CallRecord, ChatRequest, Completion
 from app.models._usage import UsageMeter
@@ -26,64 +28,14 @@ from app.models._usage import UsageMeter
 log = logging.getLogger("tailor.models")
 
 
-def _ensure_priced(litellm: Any, model: str) -> None:
-    """Register, once per model, the plugin's declared price (0 if none) for a model litellm's map lacks.
-
-    litellm prices every response while logging it; for a model its map does not know it searches every
-    name variant on every call and fails (about a third of the runner's per-call CPU in
-    bench/eval_throughput.py). Registered, the price is one dict look-up, and the same for both.
-    """
-    if model in PROVIDERS.priced:
-        return
-    PROVIDERS.priced.add(model)
-    info = provider_info(model)
-    if info is None:
-        try:
-            litellm.get_model_info(model)
-            return  # litellm's price map knows it
-        except Exception:
-            PROVIDERS.unpriced.add(model)
-            log.warning("no price known for %s; its cost is recorded as 0", model)
-    price = info.price_of(model.split("/", 1)[1]) if info is not None else Price()
-    entry = {
-        "input_cost_per_token": price.input_per_1k / 1000,
-        "output_cost_per_token": price.output_per_1k / 1000,
-        "litellm_provider": model.split("/", 1)[0],
-        "mode": "chat",
-    }
-    litellm_log = logging.getLogger("LiteLLM")
-    level = litellm_log.level
-    litellm_log.setLevel(logging.ERROR)  # its "not in built-in cost map" warning repeats ours
-    try:
-        litellm.register_model({model: entry})
-    finally:
-        litellm_log.setLevel(level)
-
-
-def _is_transient(exc: BaseException) -> bool:
-    import litellm
-
-    transient = (
-        litellm.RateLimitError,
-        litellm.Timeout,
-        litellm.ServiceUnavailableError,
-        litellm.BadGatewayError,
-        litellm.InternalServerError,
-        litellm.APIConnectionError,
-        asyncio.TimeoutError,
-        TimeoutError,
-    )
-    return isinstance(exc, transient)
-
-
-def _is_config_problem(exc: BaseException) -> bool:
-    import litellm
-
-    return isinstance(exc, litellm.AuthenticationError | litellm.PermissionDeniedError)
-
-
 class ModelClient:
-    """One client per run. `meter` receives a CallRecord for every call, cached or not."""
+    """One client per run. `meter` receives a CallRecord for every call, cached or not.
+
+    Provider faults (5xx, 429, timeouts) are retried with jittered backoff (at least the provider's
+    `Retry-After`). With `breakers`, each model has a circuit that opens after repeated faults; with
+    `fallback_model`, a call whose model is unavailable (retries spent, or its circuit open) is
+    answered by the fallback instead, and its record names the model it replaced (`fallback_from`).
+    """
 
     def __init__(
         self,
@@ -93,12 +45,16 @@ class ModelClient:
         retries: int = 3,
         timeout_s: float = 180.0,
         backoff_max_s: float = 8.0,
+        breakers: CircuitBreakers | None = None,
+        fallback_model: str | None = None,
     ) -> None:
         self.cache = cache
         self.meter = meter or UsageMeter()
         self.retries = max(1, retries)
         self.timeout_s = timeout_s
         self.backoff_max_s = backoff_max_s
+        self.breakers = breakers
+        self.fallback_model = fallback_model or None
         self.model_calls = 0  # calls that reached a model (cache misses that were sent)
 
     # -- public -----------------------------------------------------------------------------
@@ -106,49 +62,125 @@ class ModelClient:
         hit = self._lookup(request, agent)
         if hit is not None:
             return hit
-        started = time.perf_counter()
-        retrying = Retrying(**self._retry_policy())
         try:
-            for attempt in retrying:
-                with attempt:
-                    response = self._litellm(request.model).completion(**self._kwargs(request))
-        except Exception as exc:
-            raise self._failure(request, exc) from exc
-        return self._finish(request, agent, response, started)
+            return self._call(request, agent)
+        except ProviderUnavailableError as exc:
+            fallback = self._fallback(request, agent, exc)
+            if fallback is None:
+                raise
+            return self._lookup(fallback, agent, request.model) or self._call(fallback, agent, request.model)
 
     async def acomplete(self, request: ChatRequest, *, agent: str) -> Completion:
         hit = self._lookup(request, agent)
         if hit is not None:
             return hit
-        started = time.perf_counter()
-        litellm = self._litellm(request.model)
         try:
-            async for attempt in AsyncRetrying(**self._retry_policy()):
-                with attempt:
-                    response = await asyncio.wait_for(
-                        litellm.acompletion(**self._kwargs(request)), timeout=self.timeout_s
-                    )
-        except Exception as exc:
-            raise self._failure(request, exc) from exc
-        return self._finish(request, agent, response, started)
+            return await self._acall(request, agent)
+        except ProviderUnavailableError as exc:
+            fallback = self._fallback(request, agent, exc)
+            if fallback is None:
+                raise
+            cached = self._lookup(fallback, agent, request.model)
+            return cached or await self._acall(fallback, agent, request.model)
 
     # -- internals ----------------------------------------------------------------------------
+    def _call(self, request: ChatRequest, agent: str, fallback_from: str | None = None) -> Completion:
+        self._admit(request.model)
+        litellm = self._litellm(request.model)
+        started = time.perf_counter()
+        try:
+            for attempt in Retrying(**self._retry_policy(request.model)):
+                with attempt:
+                    try:
+                        response = litellm.completion(**self._kwargs(request))
+                    except Exception as exc:
+                        self._settle(request.model, exc)
+                        raise
+                    self._settle(request.model, None)
+        except Exception as exc:
+            raise self._failure(request, exc) from exc
+        return self._finish(request, agent, response, started, fallback_from)
+
+    async def _acall(self, request: ChatRequest, agent: str, fallback_from: str | None = None) -> Completion:
+        self._admit(request.model)
+        litellm = self._litellm(request.model)
+        started = time.perf_counter()
+        try:
+            async for attempt in AsyncRetrying(**self._retry_policy(request.model)):
+                with attempt:
+                    try:
+                        response = await asyncio.wait_for(
+                            litellm.acompletion(**self._kwargs(request)), timeout=self.timeout_s
+                        )
+                    except Exception as exc:
+                        self._settle(request.model, exc)
+                        raise
+                    self._settle(request.model, None)
+        except Exception as exc:
+            raise self._failure(request, exc) from exc
+        return self._finish(request, agent, response, started, fallback_from)
+
+    def _admit(self, model: str) -> None:
+        if self.breakers is not None and not self.breakers.allow(model):
+            raise CircuitOpenError(
+                f"model {model!r} is failing: its circuit is open (up to {self.breakers.open_s:g}s after "
+                f"{self.breakers.failure_threshold} consecutive faults)"
+            )
+
+    def _settle(self, model: str, exc: BaseException | None) -> None:
+        """Tell the model's circuit how this attempt went: a fault counts, any answer closes it."""
+        if self.breakers is None:
+            return
+        if exc is not None and is_transient(exc):
+            if self.breakers.failure(model):
+                log.warning(
+                    "circuit for %s opened after %d consecutive faults",
+                    model,
+                    self.breakers.failure_threshold,
+                    extra={"event": "model.circuit_open", "model": model},
+                )
+        else:
+            self.breakers.success(model)
+
+    def _fallback(
+        self, request: ChatRequest, agent: str, exc: ProviderUnavailableError
+    ) -> ChatRequest | None:
+        if not self.fallback_model or self.fallback_model == request.model:
+            return None
+        log.warning(
+            "%s unavailable for %s (%s); answering with fallback %s",
+            request.model,
+            agent,
+            type(exc).__name__,
+            self.fallback_model,
+            extra={
+                "event": "model.fallback",
+                "model": request.model,
+                "fallback": self.fallback_model,
+                "agent": agent,
+                "reason": type(exc).__name__,
+            },
+        )
+        return request.model_copy(update={"model": self.fallback_model})
+
     def _litellm(self, model: str | None = None) -> Any:
         litellm = load("litellm")
         ensure_installed()
         if model is not None:
-            _ensure_priced(litellm, model)
+            ensure_priced(litellm, model)
         return litellm
 
-    def _retry_policy(self) -> dict[str, Any]:
+    def _retry_policy(self, model: str) -> dict[str, Any]:
         return {
-            "stop": stop_after_attempt(self.retries),
-            "wait": wait_random_exponential(multiplier=0.25, max=self.backoff_max_s),
-            "retry": retry_if_exception(_is_transient),
+            "stop": stop_any(stop_after_attempt(self.retries), StopWhenCircuitOpen(self.breakers, model)),
+            "wait": WaitJitterOrRetryAfter(multiplier=0.25, max_s=self.backoff_max_s),
+            "retry": retry_if_exception(is_transient),
             "reraise": True,
         }
 
-    def _lookup(self, request: ChatRequest, agent: str) -> Completion | None:
+    def _lookup(
+        self, request: ChatRequest, agent: str, fallback_from: str | None = None
+    ) -> Completion | None:
         if self.cache is None:
             return None
         started = time.perf_counter()
@@ -157,7 +189,13 @@ class ModelClient:
             return None
         lookup_ms = round((time.perf_counter() - started) * 1000, 3)
         record = cached.record.model_copy(  # model_latency_ms stays what the model took when it ran
-            update={"agent": agent, "cached": True, "cost_usd": 0.0, "latency_ms": lookup_ms}
+            update={
+                "agent": agent,
+                "cached": True,
+                "cost_usd": 0.0,
+                "latency_ms": lookup_ms,
+                "fallback_from": fallback_from,
+            }
         )
         self.meter.add(record)
         return Completion(text=cached.text, record=record)
@@ -178,7 +216,7 @@ class ModelClient:
             kwargs["stop"] = list(p.stop)
         info = provider_info(request.model)
         if info is not None:
-            return _plugin_kwargs(info, request, kwargs)
+            return plugin_kwargs(info, request, kwargs)
         if request.model.split("/", 1)[0] in ("ollama", "ollama_chat"):
             kwargs["repeat_penalty"] = p.repeat_penalty
         else:
@@ -190,7 +228,14 @@ class ModelClient:
             }
         return kwargs
 
-    def _finish(self, request: ChatRequest, agent: str, response: Any, started: float) -> Completion:
+    def _finish(
+        self,
+        request: ChatRequest,
+        agent: str,
+        response: Any,
+        started: float,
+        fallback_from: str | None = None,
+    ) -> Completion:
         elapsed_ms = (time.perf_counter() - started) * 1000
         self.model_calls += 1
         text = response.choices[0].message.content or ""
@@ -205,9 +250,12 @@ class ModelClient:
             cost_usd=self._cost(request.model, response, input_tokens, output_tokens),
             latency_ms=round(elapsed_ms, 3),
             model_latency_ms=round(elapsed_ms, 3),
+            fallback_from=fallback_from,
         )
         if self.cache is not None:
-            self.cache.put(request.content_key(), text, record.model_copy(update={"agent": ""}))
+            self.cache.put(
+                request.content_key(), text, record.model_copy(update={"agent": "", "fallback_from": None})
+            )
         self.meter.add(record)
         return Completion(text=text, record=record)
 
@@ -231,22 +279,12 @@ class ModelClient:
     def _failure(self, request: ChatRequest, exc: BaseException) -> Exception:
         if isinstance(exc, ModelError | ConfigError):
             return exc
-        if _is_config_problem(exc):
+        if is_config_problem(exc):
             return ConfigError(f"model {request.model!r} rejected the credentials: {type(exc).__name__}")
         reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-        return ModelError(f"model call to {request.model!r} failed after {self.retries} attempt(s): {reason}")
-
-
-def _plugin_kwargs(info: ProviderInfo, request: ChatRequest, kwargs: dict[str, Any]) -> dict[str, Any]:
-    """Only what the plugin declares it supports; the rest is dropped here, never sent."""
-    for name in ("temperature", "top_p", "max_tokens", "seed", "stop"):
-        if name in kwargs and not info.supports(name):
-            del kwargs[name]
-    if info.supports("repeat_penalty"):
-        kwargs["repeat_penalty"] = request.params.repeat_penalty
-    if request.json_schema is not None:
-        if info.supports("json_schema"):
-            kwargs["response_format"] = {"type": "json_object", "schema": request.json_schema}
-        else:
-            kwargs["response_format"] = {"type": "json_object"}
-    return kwargs
+        message = f"model call to {request.model!r} failed after {self.retries} attempt(s): {reason}"
+        if is_transient(exc):
+            if self.breakers is not None and self.breakers.is_open(request.model):
+                message = f"model call to {request.model!r} failed and its circuit opened: {reason}"
+            return ProviderUnavailableError(message)
+        return ModelError(message)

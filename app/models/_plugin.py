@@ -14,6 +14,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app.models._types import ChatRequest
+
 ParamName = Literal["temperature", "top_p", "max_tokens", "seed", "repeat_penalty", "stop", "json_schema"]
 ALL_PARAMS: frozenset[str] = frozenset(ParamName.__args__)  # type: ignore[attr-defined]
 """Every parameter Tailor can send; `json_schema` is grammar-constrained JSON output."""
@@ -154,3 +156,18 @@ def litellm_handler(plugin: ProviderPlugin) -> Any:
             return await asyncio.to_thread(self.completion, *args, **kwargs)
 
     return PluginHandler()
+
+
+def plugin_kwargs(info: ProviderInfo, request: ChatRequest, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Only what the plugin declares it supports; the rest is dropped here, never sent."""
+    for name in ("temperature", "top_p", "max_tokens", "seed", "stop"):
+        if name in kwargs and not info.supports(name):
+            del kwargs[name]
+    if info.supports("repeat_penalty"):
+        kwargs["repeat_penalty"] = request.params.repeat_penalty
+    if request.json_schema is not None:
+        if info.supports("json_schema"):
+            kwargs["response_format"] = {"type": "json_object", "schema": request.json_schema}
+        else:
+            kwargs["response_format"] = {"type": "json_object"}
+    return kwargs

@@ -48,6 +48,7 @@ class CallRecord(BaseModel):
     latency_ms: float = 0.0
     model_latency_ms: float = 0.0
     cached: bool = False
+    fallback_from: str | None = None  # the model this call stood in for (its provider was unavailable)
 
 
 class Completion(BaseModel):

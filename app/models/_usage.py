@@ -28,6 +28,7 @@ class UsageTotals(BaseModel):
     cache_hits: int = 0
     cache_misses: int = 0
     cache_saved_ms: float = 0.0
+    fallback_calls: int = 0  # calls the fallback model answered in place of an unavailable one
 
     def add(self, rec: CallRecord) -> None:
         self.calls += 1
@@ -35,6 +36,7 @@ class UsageTotals(BaseModel):
         self.output_tokens += rec.output_tokens
         self.cost_usd = round(self.cost_usd + rec.cost_usd, 8)
         self.latency_ms = round(self.latency_ms + rec.latency_ms, 3)
+        self.fallback_calls += rec.fallback_from is not None
         if rec.cached:
             self.cache_hits += 1
             self.cache_saved_ms = round(self.cache_saved_ms + rec.model_latency_ms, 3)
@@ -45,6 +47,7 @@ class UsageTotals(BaseModel):
 
 class UsageSummary(UsageTotals):
     per_agent: dict[str, UsageTotals] = {}
+    fallback_used: bool = False  # a fallback model answered at least one call of the run
 
 
 def summarize(records: list[CallRecord]) -> UsageSummary:
@@ -52,6 +55,7 @@ def summarize(records: list[CallRecord]) -> UsageSummary:
     for rec in records:
         summary.add(rec)
         summary.per_agent.setdefault(rec.agent, UsageTotals()).add(rec)
+    summary.fallback_used = summary.fallback_calls > 0
     return summary
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.models import ModelClient, ResponseCache, shared_response_cache, validate_model
+from app.models import BREAKERS, ModelClient, ResponseCache, shared_response_cache, validate_model
 from app.pipeline import TailorResult, Tracer, tailor
 from app.registry import Pipeline, Registry, open_registry
 from app.resume import job_description_text, load_resume_source, read_text_file
@@ -28,7 +28,7 @@ def read_inputs(resume_path: Path, jd_path: Path, settings: TailorSettings | Non
 
 def resolve_pipeline(ref: str, model: str | None = None, registry: Registry | None = None) -> Pipeline:
     """A pipeline by label, hash or alias, optionally moved to another model; every model validated."""
-    from app.pipeline._contract import check_pipeline_contract
+    from app.pipeline import check_pipeline_contract
 
     registry = registry or open_registry()
     pipeline = _manifest_file(ref, registry) or registry.resolve(ref)
@@ -67,6 +67,8 @@ def make_client(
         cache=cache if use_cache else None,
         retries=settings.max_retries,
         timeout_s=settings.request_timeout_s,
+        breakers=BREAKERS.configure(settings.circuit_failures, settings.circuit_open_s),  # per process
+        fallback_model=settings.fallback_model,
     )
 
 

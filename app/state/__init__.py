@@ -3,9 +3,11 @@ moves, pipeline snapshots, judge calibrations, the run index, gate verdicts, the
 serving API's jobs and feedback."""
 
 from app.state._aliases import ALIAS_RE
+from app.state._dead_letter import DeadLetterKind, StrandedJob
 from app.state._engine import normalize_url
 from app.state._feedback import REASON_CODES, FeedbackEntry
 from app.state._jobs import FINAL_STATUSES, JOB_STATUSES, JobEntry, NewJob
+from app.state._keys import ROLES, ApiKeyEntry, NewApiKey, Role, role_allows
 from app.state._models import ANY, AliasMove, AuditEntry, CalibrationRow, RunEntry, VerdictEntry
 from app.state._store import StateStore, open_state
 
@@ -15,15 +17,22 @@ __all__ = [
     "FINAL_STATUSES",
     "JOB_STATUSES",
     "REASON_CODES",
+    "ROLES",
     "AliasMove",
+    "ApiKeyEntry",
     "AuditEntry",
     "CalibrationRow",
+    "DeadLetterKind",
     "FeedbackEntry",
     "JobEntry",
+    "NewApiKey",
     "NewJob",
+    "Role",
     "RunEntry",
     "StateStore",
+    "StrandedJob",
     "VerdictEntry",
     "normalize_url",
     "open_state",
+    "role_allows",
 ]

@@ -66,6 +66,7 @@ jobs = Table(
     Column("updated_at", Float, nullable=False),
     Column("finished_at", Float),
     Column("erased_at", Float),
+    Column("canary_alias", String),  # migration 0004: the canary alias that served it, if any
 )
 
 _JSON_COLUMNS: Final = ("pipeline_snapshot", "progress", "result")
@@ -86,6 +87,7 @@ class NewJob(BaseModel):
     resume_text: str
     jd_text: str
     webhook_url: str | None = None
+    canary_alias: str | None = None  # set when the canary share sent it to another alias
 
 
 class JobEntry(NewJob):
@@ -274,6 +276,14 @@ class JobsMixin(StoreBase):
             details = {"deleted": len(ids), "cutoff": cutoff, "older_than_s": older_than_s}
             insert_audit(connection, who=who, action="jobs.purge", subject="jobs", details=details)
         return len(ids)
+
+    def recent_jobs(self, *, status: str | None = None, limit: int = 50) -> list[JobEntry]:
+        """The newest jobs first, of one status or of all (the API's operator listing)."""
+        query = select(jobs).order_by(jobs.c.created_at.desc(), jobs.c.id).limit(limit)
+        if status is not None:
+            query = query.where(jobs.c.status == status)
+        with self._read() as connection:
+            return [_job(row) for row in connection.execute(query).mappings().all()]
 
     def job_counts(self) -> dict[str, int]:
         """Jobs per status (every status present, zero when none)."""

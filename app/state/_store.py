@@ -11,15 +11,18 @@ import threading
 from app.state._aliases import AliasesMixin
 from app.state._audit import AuditMixin
 from app.state._calibrations import CalibrationsMixin
+from app.state._dead_letter import DeadLetterMixin
 from app.state._engine import create_state_engine, migrate, normalize_url
 from app.state._feedback import FeedbackMixin
 from app.state._jobs import JobsMixin
+from app.state._keys import KeysMixin
 from app.state._runs import RunsMixin
 from app.state._verdicts import VerdictsMixin
 
 
 class StateStore(
-    AliasesMixin, CalibrationsMixin, RunsMixin, VerdictsMixin, AuditMixin, JobsMixin, FeedbackMixin
+    AliasesMixin, CalibrationsMixin, RunsMixin, VerdictsMixin, AuditMixin, JobsMixin, FeedbackMixin, KeysMixin,
+    DeadLetterMixin,
 ):
     """Use `open_state(url)`; the constructor neither caches nor migrates."""
 

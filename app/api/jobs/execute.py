@@ -30,4 +30,5 @@ class TailorJob:
         result = await run_tailoring(inputs, pipeline, client, tracer=tracker, settings=self.settings)
         payload: dict[str, Any] = result.model_dump(mode="json")
         payload["comparison"] = compare_markdown(render_markdown(inputs.resume), result.markdown)
+        payload["fallback_used"] = bool(result.usage.get("fallback_used"))  # a fallback model answered
         return payload

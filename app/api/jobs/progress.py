@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import Any, Final
 
+from app.api.observability import agent_span
+
 # The pipeline's steps, in order (app/pipeline/_flow.py); summary_writer runs inside `writer`.
 AGENT_STEPS: Final = ("jd_analyst", "evidence_mapper", "writer", "fact_checker", "assemble")
 
@@ -33,7 +35,8 @@ class ProgressTracker:
         self._bump()
         started = time.perf_counter()
         try:
-            yield
+            with agent_span(name):  # an OpenTelemetry span when tracing is on
+                yield
         except BaseException:
             entry["status"] = "failed"
             raise
@@ -44,7 +47,13 @@ class ProgressTracker:
             self._bump()
 
     def snapshot(self) -> dict[str, Any]:
-        return {name: dict(entry) for name, entry in self.progress.items()}
+        """A copy (safe from another thread: the lease's heartbeat reads it while the job runs)."""
+        for _ in range(5):
+            try:
+                return {name: dict(entry) for name, entry in list(self.progress.items())}
+            except RuntimeError:  # changed while copied: copy again
+                continue
+        return {name: dict(entry) for name, entry in list(self.progress.items())}
 
     def close(self) -> None:
         """The job ended: wake every waiter one last time."""

@@ -7,7 +7,7 @@ import uuid
 
 from app.api.inputs import Submission
 from app.api.jobs.progress import initial_progress
-from app.api.jobs.runner import JobRunner
+from app.api.jobs.queue import JobQueue
 from app.api.schemas import JobAccepted, JobView, Links, PipelineRef
 from app.api.serving import ServedPipeline
 from app.errors import NotFoundError
@@ -17,7 +17,7 @@ DOWNLOAD_FORMATS = ("md", "json", "html", "pdf")
 
 
 class JobService:
-    def __init__(self, store: StateStore, served: ServedPipeline, runner: JobRunner) -> None:
+    def __init__(self, store: StateStore, served: ServedPipeline, runner: JobQueue) -> None:
         self.store = store
         self.served = served
         self.runner = runner
@@ -30,7 +30,7 @@ class JobService:
             earlier = await asyncio.to_thread(self.store.find_job_by_key, client, idempotency_key)
             if earlier is not None:  # checked again inside create_job; this only skips resolving
                 return await self._same_request(earlier, submission)
-        served = await asyncio.to_thread(self.served.current)
+        served = await asyncio.to_thread(self.served.for_new_job)  # production, or the canary's share
         new = NewJob(
             id=uuid.uuid4().hex,
             client=client,
@@ -43,10 +43,11 @@ class JobService:
             resume_text=submission.resume_text,
             jd_text=submission.jd_text,
             webhook_url=submission.webhook_url,
+            canary_alias=served.alias if served.canary else None,
         )
         job, created = await asyncio.to_thread(self.store.create_job, new)
         if not job.finished:
-            self.runner.enqueue(job.id)
+            self.runner.enqueue(job.id, job.updated_at)
         return job, created
 
     async def _same_request(self, earlier: JobEntry, submission: Submission) -> tuple[JobEntry, bool]:
@@ -58,7 +59,7 @@ class JobService:
                 f"(job {earlier.id}); use a new key for a new request"
             )
         if not earlier.finished:
-            self.runner.enqueue(earlier.id)
+            self.runner.enqueue(earlier.id, earlier.updated_at)
         return earlier, False
 
     async def get(self, job_id: str) -> JobEntry:
@@ -89,7 +90,7 @@ def links(job_id: str) -> Links:
 
 
 def pipeline_of(job: JobEntry) -> PipelineRef:
-    return PipelineRef(label=job.pipeline_label, hash=job.pipeline_hash)
+    return PipelineRef(label=job.pipeline_label, hash=job.pipeline_hash, canary=job.canary_alias)
 
 
 def accepted(job: JobEntry) -> JobAccepted:

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from app.api.deps import Client, Context
+from app.api.deps import ClientCaller, Context
 from app.api.jobs import pipeline_of
 from app.api.schemas import ERROR_RESPONSES, FeedbackRequest, FeedbackView
 from app.errors import ConflictError, NotFoundError
@@ -17,9 +17,9 @@ router = APIRouter(prefix="/v1", tags=["feedback"])
 
 
 @router.post("/feedback", status_code=201, response_model=FeedbackView, responses=ERROR_RESPONSES, summary="Rate a job")
-async def add_feedback(body: FeedbackRequest, request: Request, context: Context, client: Client) -> Any:
+async def add_feedback(body: FeedbackRequest, request: Request, context: Context, caller: ClientCaller) -> Any:
     job = await context.jobs.get(body.job_id)
-    if context.api_keys and job.client != client:
+    if not caller.may_read(job.client):
         raise NotFoundError(f"no job {body.job_id!r}")
     if job.status == "erased":
         raise ConflictError(f"job {job.id} was erased")
@@ -27,7 +27,7 @@ async def add_feedback(body: FeedbackRequest, request: Request, context: Context
     request.state.pipeline = pipeline.model_dump()
     entry = FeedbackEntry(
         job_id=job.id,
-        client=client,
+        client=caller.client,
         rating=body.rating,
         reason=body.reason,
         comment=body.comment,

@@ -11,9 +11,9 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 
 from app.api.context import ApiContext
-from app.api.deps import Context
+from app.api.deps import Context, OperatorCaller
 from app.api.metrics import CONTENT_TYPE
-from app.api.schemas import Check, Health, PipelineRef, Readiness
+from app.api.schemas import ERROR_RESPONSES, Check, Health, PipelineRef, Readiness
 from app.errors import TailorError
 
 router = APIRouter(tags=["operations"])
@@ -22,7 +22,7 @@ router = APIRouter(tags=["operations"])
 @router.get("/health", response_model=Health, summary="Liveness")
 async def health(context: Context) -> Any:
     served = context.served.peek()
-    return Health(pipeline=PipelineRef(**served.body()) if served else None)
+    return Health(pipeline=PipelineRef.model_validate(served.body()) if served else None)
 
 
 @router.get("/ready", response_model=Readiness, responses={503: {"model": Readiness}}, summary="Readiness")
@@ -42,7 +42,7 @@ def _readiness(context: ApiContext) -> Readiness:
     pipeline = None
     try:
         served = context.served.current()
-        pipeline = PipelineRef(**served.body())
+        pipeline = PipelineRef.model_validate(served.body())
         checks["registry"] = Check(ok=True, detail=f"{served.alias} -> {served.label}")
     except TailorError as exc:
         checks["registry"] = Check(ok=False, detail=exc.message)
@@ -67,8 +67,13 @@ def _model_check(context: ApiContext) -> Check:
     return Check(ok=True, detail=", ".join(models) or "no model calls")
 
 
-@router.get("/metrics", response_class=Response, responses={200: {"content": {"text/plain": {}}}}, summary="Prometheus")
-async def metrics(request: Request, context: Context) -> Response:
+@router.get(
+    "/metrics",
+    response_class=Response,
+    responses={200: {"content": {"text/plain": {}}}, **{c: ERROR_RESPONSES[c] for c in (401, 403, 429)}},
+    summary="Prometheus (operators, once keys are on)",
+)
+async def metrics(request: Request, context: Context, caller: OperatorCaller) -> Response:
     counts = await asyncio.to_thread(context.store.job_counts)
     context.metrics.set_job_counts(counts)
     served = context.served.peek()

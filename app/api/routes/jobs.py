@@ -8,13 +8,14 @@ import time
 from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
-from app.api.deps import Client, Context
+from app.api.auth import Caller
+from app.api.deps import ClientCaller, Context, OperatorCaller
 from app.api.jobs import pipeline_of, view
 from app.api.render import json_resume_download, markdown_download, resume_html, resume_pdf
-from app.api.schemas import ERROR_RESPONSES, JobView
+from app.api.schemas import ERROR_RESPONSES, JobList, JobState, JobSummary, JobView
 from app.errors import ConflictError, NotFoundError
 from app.state import JobEntry
 
@@ -32,25 +33,45 @@ _MEDIA = {
 }
 
 
-async def _job(request: Request, context: Context, client: str, job_id: str) -> JobEntry:
+async def _job(request: Request, context: Context, caller: Caller, job_id: str) -> JobEntry:
     job = await context.jobs.get(job_id)
-    if context.api_keys and job.client != client:  # another client's job is not found, not forbidden
+    if not caller.may_read(job.client):  # another client's job is not found, not forbidden
         raise NotFoundError(f"no job {job_id!r}")
     request.state.pipeline = pipeline_of(job).model_dump()
     return job
 
 
+@router.get("", response_model=JobList, responses=ERROR_RESPONSES, summary="Every client's jobs (operators)")
+async def list_jobs(
+    context: Context,
+    caller: OperatorCaller,
+    status: Annotated[JobState | None, Query(description="Only jobs in this state.")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> Any:
+    """The newest jobs first, without their content; with the count of every state."""
+    found = await asyncio.to_thread(context.store.recent_jobs, status=status, limit=limit)
+    counts = await asyncio.to_thread(context.store.job_counts)
+    return JobList(counts=counts, jobs=[_summary(job) for job in found])
+
+
+def _summary(job: JobEntry) -> JobSummary:
+    return JobSummary(
+        job_id=job.id, status=job.status, client=job.client, attempts=job.attempts, error=job.error,
+        created_at=job.created_at, finished_at=job.finished_at, pipeline=pipeline_of(job),
+    )  # fmt: skip
+
+
 @router.get("/{job_id}", response_model=JobView, responses=ERROR_RESPONSES, summary="A job's status, progress and result")
-async def get_job(job_id: JobId, request: Request, context: Context, client: Client) -> Any:
-    return view(await _job(request, context, client, job_id))
+async def get_job(job_id: JobId, request: Request, context: Context, caller: ClientCaller) -> Any:
+    return view(await _job(request, context, caller, job_id))
 
 
 @router.delete("/{job_id}", response_model=JobView, responses=ERROR_RESPONSES, summary="Erase a job's content")
-async def erase_job(job_id: JobId, request: Request, context: Context, client: Client) -> Any:
+async def erase_job(job_id: JobId, request: Request, context: Context, caller: ClientCaller) -> Any:
     """Erase the job's resume, JD and result (GDPR erasure). The job remains as a tombstone with
     status `erased`; the audit log records who erased it and when, never the content."""
-    await _job(request, context, client, job_id)
-    return view(await context.jobs.erase(job_id, who=client))
+    await _job(request, context, caller, job_id)
+    return view(await context.jobs.erase(job_id, who=caller.who))
 
 
 @router.get(
@@ -58,9 +79,9 @@ async def erase_job(job_id: JobId, request: Request, context: Context, client: C
     responses={200: {"content": {"text/event-stream": {}}}, **ERROR_RESPONSES},
     summary="Live progress as server-sent events",
 )
-async def job_events(job_id: JobId, request: Request, context: Context, client: Client) -> StreamingResponse:
+async def job_events(job_id: JobId, request: Request, context: Context, caller: ClientCaller) -> StreamingResponse:
     """Events: `progress` (status and per-agent progress, on every change) and a last `end`."""
-    await _job(request, context, client, job_id)
+    await _job(request, context, caller, job_id)
     return StreamingResponse(
         _events(request, context, job_id),
         media_type="text/event-stream",
@@ -109,9 +130,9 @@ def _event(name: str, data: dict[str, Any]) -> str:
     summary="The tailored resume as markdown, JSON Resume, HTML or PDF",
 )
 async def download(
-    job_id: JobId, fmt: Literal["md", "json", "html", "pdf"], request: Request, context: Context, client: Client
+    job_id: JobId, fmt: Literal["md", "json", "html", "pdf"], request: Request, context: Context, caller: ClientCaller
 ) -> Response:
-    job = await _job(request, context, client, job_id)
+    job = await _job(request, context, caller, job_id)
     if job.status != "succeeded" or job.result is None:
         raise ConflictError(f"job {job_id} has no result to download (status {job.status})")
     result, pipeline = job.result, pipeline_of(job).model_dump()

@@ -6,17 +6,22 @@ Both store a job first (so a restart never loses it); optimize then waits for it
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse
 
-from app.api.deps import Client, Context
+from app.api.auth import Caller
+from app.api.deps import ClientCaller, Context
 from app.api.inputs import read_submission
 from app.api.jobs import accepted, pipeline_of, view
+from app.api.observability import log_event
 from app.api.schemas import ERROR_RESPONSES, JobAccepted, JobView, TailorRequest
 from app.errors import ModelError
+from app.state import JobEntry
 
+log = logging.getLogger("tailor.api")
 router = APIRouter(prefix="/v1", tags=["tailoring"])
 
 IdempotencyKey = Annotated[
@@ -53,13 +58,11 @@ REQUEST_BODY: dict[str, Any] = {
     openapi_extra=REQUEST_BODY,
     summary="Tailor a resume now (202 with a job id past the deadline)",
 )
-async def optimize(request: Request, context: Context, client: Client, idempotency_key: IdempotencyKey = None) -> Any:
-    submission = await read_submission(request, context.settings, webhooks=bool(context.settings.api_webhook_secret))
-    job, _ = await context.jobs.submit(
-        submission, client=client, idempotency_key=idempotency_key, request_id=request.state.request_id
-    )
-    request.state.pipeline = pipeline_of(job).model_dump()
-    final = await context.runner.wait(job.id, context.settings.api_sync_deadline_s)
+async def optimize(
+    request: Request, context: Context, caller: ClientCaller, idempotency_key: IdempotencyKey = None
+) -> Any:
+    job = await _submit(request, context, caller, idempotency_key)
+    final = job if job.finished else await context.runner.wait(job.id, context.settings.api_sync_deadline_s)
     if final is None:
         return JSONResponse(
             accepted(job).model_dump(mode="json"), status_code=202, headers={"Location": f"/v1/jobs/{job.id}"}
@@ -77,12 +80,27 @@ async def optimize(request: Request, context: Context, client: Client, idempoten
     openapi_extra=REQUEST_BODY,
     summary="Queue a tailoring job",
 )
-async def create_job(request: Request, context: Context, client: Client, idempotency_key: IdempotencyKey = None) -> Any:
-    submission = await read_submission(request, context.settings, webhooks=bool(context.settings.api_webhook_secret))
-    job, _ = await context.jobs.submit(
-        submission, client=client, idempotency_key=idempotency_key, request_id=request.state.request_id
-    )
-    request.state.pipeline = pipeline_of(job).model_dump()
+async def create_job(
+    request: Request, context: Context, caller: ClientCaller, idempotency_key: IdempotencyKey = None
+) -> Any:
+    job = await _submit(request, context, caller, idempotency_key)
     return JSONResponse(
         accepted(job).model_dump(mode="json"), status_code=202, headers={"Location": f"/v1/jobs/{job.id}"}
     )
+
+
+async def _submit(request: Request, context: Context, caller: Caller, idempotency_key: str | None) -> JobEntry:
+    """Read the request, store the job (or find the first one for this Idempotency-Key), and say
+    which version serves it: in the request's state (header, body), the metrics and the log."""
+    submission = await read_submission(request, context.settings, webhooks=bool(context.settings.api_webhook_secret))
+    job, created = await context.jobs.submit(
+        submission, client=caller.client, idempotency_key=idempotency_key, request_id=request.state.request_id
+    )
+    pipeline = pipeline_of(job)
+    request.state.pipeline = pipeline.model_dump()
+    if created:
+        alias = pipeline.canary or context.served.alias
+        context.canary.job_submitted(alias, pipeline.label, canary=pipeline.canary is not None)
+        log_event(log, "job.submitted", job_id=job.id, alias=alias, canary=pipeline.canary is not None,
+                  pipeline=f"{pipeline.label}@{pipeline.hash}", client=caller.client)  # fmt: skip
+    return job

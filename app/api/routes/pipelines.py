@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 
 from app.api.context import ApiContext
-from app.api.deps import Client, Context
+from app.api.deps import ClientCaller, Context
 from app.api.schemas import ERROR_RESPONSES, AliasView, PipelineRef, VerdictView
 from app.errors import NotFoundError
 from app.state import ALIAS_RE, AliasMove
@@ -20,7 +20,7 @@ AliasName = Annotated[str, Path(min_length=1, max_length=64, pattern=ALIAS_RE.pa
 
 
 @router.get("/{alias}", response_model=AliasView, responses=ERROR_RESPONSES, summary="What an alias serves, with its verdict")
-async def get_alias(alias: AliasName, request: Request, context: Context, client: Client) -> Any:
+async def get_alias(alias: AliasName, request: Request, context: Context, caller: ClientCaller) -> Any:
     found = await asyncio.to_thread(alias_view, context, alias)
     request.state.pipeline = found.pipeline.model_dump()
     return found

@@ -26,7 +26,7 @@ async def page(request: Request, context: Context) -> HTMLResponse:
         {
             "served": served.body() if served else None,
             "alias": context.served.alias,
-            "needs_key": bool(context.api_keys),
+            "needs_key": await context.keys.required(),
             "max_resume": context.settings.max_resume_bytes,
             "max_jd": context.settings.max_jd_bytes,
         },
