@@ -65,6 +65,10 @@ class TailorSettings(BaseSettings):
     )
     cache_enabled: bool = True
     cache_path: Path | None = None
+    cache_url: str | None = Field(
+        default=None,
+        description="Response cache: sqlite:///file, redis://host:6379/N or postgresql+psycopg://...; default the cache_path file",
+    )
     judge_model: str = "local/smollm2"
     request_timeout_s: float = 180.0
     max_retries: int = 3

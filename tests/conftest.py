@@ -30,7 +30,7 @@ def isolated_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     data = tmp_path / "data"
     monkeypatch.setenv("TAILOR_DATA_DIR", str(data))
     monkeypatch.setenv("TAILOR_HOME", str(PROJECT_ROOT))  # this checkout, whatever the test's cwd
-    for key in ("TAILOR_STATE_URL", "TAILOR_TRACKING_URI", "TAILOR_CACHE_PATH", "TAILOR_REGISTRY_DIR",
+    for key in ("TAILOR_STATE_URL", "TAILOR_TRACKING_URI", "TAILOR_CACHE_PATH", "TAILOR_CACHE_URL", "TAILOR_REGISTRY_DIR",
                 "MLFLOW_TRACKING_URI", "MLFLOW_EXPERIMENT_NAME"):
         monkeypatch.delenv(key, raising=False)
     reset_settings()

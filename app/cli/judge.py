@@ -31,7 +31,7 @@ def calibrate(
     """Run the judge on every labelled output, report agreement per rubric, and record it."""
     import asyncio
 
-    from app.models import ModelClient, ResponseCache, validate_model
+    from app.models import ModelClient, ResponseCache, cache_location, validate_model
     from app.registry import open_registry
     from app.settings import get_settings
     from evals.judge import CalibrationStore, JudgeConfig
@@ -43,7 +43,7 @@ def calibrate(
     validate_model(config.model)
     registry = open_registry()
     client = ModelClient(
-        cache=ResponseCache(settings.cache_file) if settings.cache_enabled else None,
+        cache=ResponseCache(cache_location(settings)) if settings.cache_enabled else None,
         retries=settings.max_retries,
         timeout_s=settings.request_timeout_s,
     )
@@ -93,7 +93,7 @@ def compare(
     """Pairwise judgement of two runs case by case, each pair in both orders to cancel position bias."""
     import asyncio
 
-    from app.models import ModelClient, ResponseCache, validate_model
+    from app.models import ModelClient, ResponseCache, cache_location, validate_model
     from app.registry import open_registry
     from app.settings import get_settings
     from evals.datasets import open_dataset
@@ -106,7 +106,7 @@ def compare(
     config = JudgeConfig(model=judge_model or settings.judge_model)
     validate_model(config.model)
     client = ModelClient(
-        cache=ResponseCache(settings.cache_file) if settings.cache_enabled else None,
+        cache=ResponseCache(cache_location(settings)) if settings.cache_enabled else None,
         retries=settings.max_retries,
         timeout_s=settings.request_timeout_s,
     )

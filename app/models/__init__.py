@@ -4,7 +4,7 @@ response cache, usage.
 Importing this package is cheap; litellm and llama.cpp load on the first call that needs them.
 """
 
-from app.models._cache import ResponseCache, close_response_caches, shared_response_cache
+from app.models._cache import ResponseCache, cache_location, close_response_caches, shared_response_cache
 from app.models._client import ModelClient
 from app.models._faults import BREAKERS, CircuitBreakers, CircuitView
 from app.models._plugin import ALL_PARAMS, Price, ProviderCall, ProviderInfo, ProviderPlugin, ProviderReply
@@ -45,6 +45,7 @@ __all__ = [
     "UsageMeter",
     "UsageSummary",
     "UsageTotals",
+    "cache_location",
     "close_response_caches",
     "ensure_installed",
     "provider_info",

@@ -1,6 +1,11 @@
-"""On-disk LLM response cache, keyed by the content address of (model, messages, parameters).
+"""The LLM response cache, keyed by the content address of (model, messages, parameters).
 
-`shared_response_cache(path)` is the process's one open cache for a file: every client of the
+Where it lives is one setting: `TAILOR_CACHE_URL` (a `sqlite:///` file, `redis://host:6379/N` or
+`postgresql+psycopg://user@host/db`; `cache_location(settings)`), by default the SQLite file
+`TAILOR_CACHE_PATH` (<data>/llm_cache.db). Every backend stores `ChatRequest.content_key()`, so a
+worker, a CI runner and a laptop pointed at one Redis or PostgreSQL share every hit.
+
+`shared_response_cache(location)` is the process's one open cache for a location: every client of the
 process uses it, and it is closed by `close_response_caches()` (at exit at the latest).
 """
 
@@ -8,24 +13,12 @@ from __future__ import annotations
 
 import atexit
 import threading
-import time
 from dataclasses import dataclass
-from pathlib import Path
 
+from app.models._cache_store import CacheStore, StoredCompletion
+from app.models._cache_url import CacheLocation, location_key, open_cache_store
 from app.models._types import CallRecord
-from app.storage import SQLiteDB
-
-_MIGRATIONS = [
-    """
-    CREATE TABLE completions (
-        key TEXT PRIMARY KEY,
-        model TEXT NOT NULL,
-        text TEXT NOT NULL,
-        usage TEXT NOT NULL,
-        created_at REAL NOT NULL
-    )
-    """,
-]
+from app.settings import TailorSettings
 
 
 @dataclass
@@ -34,47 +27,52 @@ class CachedCompletion:
     record: CallRecord
 
 
-class ResponseCache:
-    """Counts its hits and misses; safe to share between threads and async tasks."""
+def cache_location(settings: TailorSettings) -> CacheLocation:
+    """`TAILOR_CACHE_URL` when set, else the SQLite file (`TAILOR_CACHE_PATH`, <data>/llm_cache.db)."""
+    return settings.cache_url or settings.cache_file
 
-    def __init__(self, path: Path) -> None:
-        self._db = SQLiteDB(path, _MIGRATIONS)
+
+class ResponseCache:
+    """Counts this process's hits and misses; safe to share between threads and async tasks.
+    Opening one connects to its backend: an unknown or unreachable location is a `ConfigError`."""
+
+    def __init__(self, location: CacheLocation) -> None:
+        self._store: CacheStore = open_cache_store(location)
         self._counter_lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
+    @property
+    def location(self) -> str:
+        """Where the completions are (a file, or a URL without its password)."""
+        return self._store.location
+
     def get(self, key: str) -> CachedCompletion | None:
-        rows = self._db.query("SELECT text, usage FROM completions WHERE key = ?", (key,))
+        stored = self._store.get(key)
         with self._counter_lock:
-            if rows:
+            if stored is not None:
                 self.hits += 1
             else:
                 self.misses += 1
-        if not rows:
+        if stored is None:
             return None
-        return CachedCompletion(rows[0]["text"], CallRecord.model_validate_json(rows[0]["usage"]))
+        return CachedCompletion(stored.text, CallRecord.model_validate_json(stored.usage_json))
 
     def put(self, key: str, text: str, record: CallRecord) -> None:
-        with self._db.transaction() as conn:
-            conn.execute(
-                "INSERT OR REPLACE INTO completions (key, model, text, usage, created_at) VALUES (?,?,?,?,?)",
-                (key, record.model, text, record.model_dump_json(), time.time()),
-            )
+        self._store.put(key, record.model, StoredCompletion(text, record.model_dump_json()))
 
     def stats(self) -> dict[str, int]:
-        total = self._db.query("SELECT COUNT(*) AS n FROM completions")[0]["n"]
-        return {"hits": self.hits, "misses": self.misses, "entries": int(total)}
+        return {"hits": self.hits, "misses": self.misses, "entries": self._store.count()}
 
     def clear(self) -> int:
-        with self._db.transaction() as conn:
-            return conn.execute("DELETE FROM completions").rowcount
+        return self._store.clear()
 
     def close(self) -> None:
-        self._db.close()
+        self._store.close()
 
     @property
     def closed(self) -> bool:
-        return self._db.closed
+        return self._store.closed
 
     def __enter__(self) -> ResponseCache:
         return self
@@ -84,19 +82,19 @@ class ResponseCache:
 
 
 class _OpenCaches:
-    """The response caches this process holds open, one per file."""
+    """The response caches this process holds open, one per location."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._caches: dict[Path, ResponseCache] = {}
+        self._caches: dict[str, ResponseCache] = {}
         atexit.register(self.close_all)
 
-    def get(self, path: Path) -> ResponseCache:
-        key = path.resolve()
+    def get(self, location: CacheLocation) -> ResponseCache:
+        key = location_key(location)
         with self._lock:
             cache = self._caches.get(key)
             if cache is None or cache.closed:
-                cache = self._caches[key] = ResponseCache(path)
+                cache = self._caches[key] = ResponseCache(location)
             return cache
 
     def close_all(self) -> None:
@@ -109,9 +107,9 @@ class _OpenCaches:
 _OPEN_CACHES = _OpenCaches()
 
 
-def shared_response_cache(path: Path) -> ResponseCache:
-    """The process's open cache at `path`, opened on first use; do not close it, the process does."""
-    return _OPEN_CACHES.get(path)
+def shared_response_cache(location: CacheLocation) -> ResponseCache:
+    """The process's open cache at `location`, opened on first use; do not close it, the process does."""
+    return _OPEN_CACHES.get(location)
 
 
 def close_response_caches() -> None:

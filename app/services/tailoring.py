@@ -6,7 +6,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.models import BREAKERS, ModelClient, ResponseCache, shared_response_cache, validate_model
+from app.models import (
+    BREAKERS,
+    ModelClient,
+    ResponseCache,
+    cache_location,
+    shared_response_cache,
+    validate_model,
+)
 from app.pipeline import TailorResult, Tracer, tailor
 from app.registry import Pipeline, Registry, open_registry
 from app.resume import job_description_text, load_resume_source, read_text_file
@@ -62,7 +69,7 @@ def make_client(
     (opened once, closed at exit), and providers are loaded once per process."""
     settings = settings or get_settings()
     if use_cache and cache is None:
-        cache = shared_response_cache(settings.cache_file)
+        cache = shared_response_cache(cache_location(settings))
     return ModelClient(
         cache=cache if use_cache else None,
         retries=settings.max_retries,

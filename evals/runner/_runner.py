@@ -17,7 +17,7 @@ from typing import Any
 
 from app.errors import InputError, TailorError
 from app.hashing import code_hash, sha256_json, short
-from app.models import ModelClient, ResponseCache
+from app.models import ModelClient, ResponseCache, cache_location
 from app.registry import Pipeline
 from app.settings import TailorSettings
 from evals.datasets import Case, Dataset
@@ -177,7 +177,7 @@ async def run_eval(plan: EvalPlan, settings: TailorSettings, *, progress: Progre
     ]
     index = _RunIndex(plan, settings, folder)
     index.started(len(done))
-    cache = ResponseCache(settings.cache_file) if plan.use_cache else None
+    cache = ResponseCache(cache_location(settings)) if plan.use_cache else None
     solver = plan.solver or tailoring_solver(plan.pipeline, settings)
     gate = asyncio.Semaphore(max(1, plan.concurrency))
 
