@@ -266,7 +266,7 @@ def test_legacy_sqlite_state_db_is_upgraded_in_place(tmp_path: Path) -> None:
     store.close()
 
 
-def test_sqlite_store_settings_and_no_idle_connections(tmp_path: Path) -> None:
+def test_sqlite_store_pools_its_connections_and_closes_them(tmp_path: Path) -> None:
     path = tmp_path / "s" / "state.db"
     store = open_state(f"sqlite:///{path}")
     with store.engine.connect() as connection:
@@ -275,10 +275,17 @@ def test_sqlite_store_settings_and_no_idle_connections(tmp_path: Path) -> None:
             for p in ("journal_mode", "foreign_keys", "busy_timeout")
         ]
     assert pragmas == ["wal", 1, 30000]
-    _move(store, "production", A)
-    store.get_alias("production")
-    open_files = [os.readlink(f"/proc/self/fd/{fd}") for fd in os.listdir("/proc/self/fd") if _is_link(fd)]
-    assert not [f for f in open_files if f.startswith(str(path))], "a connection was left open"
+    for _ in range(50):  # a served process: many requests, a few pooled connections
+        _move(store, "production", A)
+        store.get_alias("production")
+
+    def open_db_files() -> list[str]:
+        links = [os.readlink(f"/proc/self/fd/{fd}") for fd in os.listdir("/proc/self/fd") if _is_link(fd)]
+        return [f for f in links if f == str(path)]
+
+    assert 0 < len(open_db_files()) <= 5, "connections are pooled, not one per request"
+    store.close()
+    assert not open_db_files(), "close() leaves no connection open"
     assert open_state(f"sqlite:///{path}") is store
 
 

@@ -67,8 +67,13 @@ def create_state_engine(url: str, *, for_migrations: bool = False) -> Engine:
     path = sqlite_file(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
+    # A served process reads the store on every request: connections are pooled (opened once, each
+    # configured on connect), never one per request. Migrations use their own short-lived engine.
+    pooling: dict[str, Any] = (
+        {"poolclass": NullPool} if for_migrations else {"pool_size": 5, "max_overflow": 10}
+    )
     engine = create_engine(
-        url, connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False}, poolclass=NullPool
+        url, connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False}, **pooling
     )
     _configure_sqlite(engine, foreign_keys=not for_migrations, always_immediate=for_migrations)
     return engine
