@@ -1,5 +1,6 @@
 """`fabrication` against outputs people labelled: golden/fabrications (42 resumes written outside
-the team, each with a faithful tailoring and two with planted fabrications)."""
+the team, each with a faithful tailoring and two with planted fabrications) and its batch 5
+(golden/fabrications/b5: 8 resumes, two faithful and two fabricated tailorings each)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from app.errors import InputError
 from evals.scorers import measure_labels
 
 LABELS = Path(__file__).resolve().parents[1] / "golden" / "fabrications" / "labels.jsonl"
+B5_LABELS = LABELS.parent / "b5" / "labels.jsonl"
 
 
 # Faithful tailorings the scorer still flags, each a call left strict or a reading it cannot make:
@@ -34,6 +36,39 @@ def test_every_planted_span_is_found_and_only_the_known_faithful_outputs_are_fla
     flagged = {a["output"] for a in report["false_alarms"] if ".faithful." in a["output"]}
     assert flagged == KNOWN_FALSE_ALARMS, sorted(flagged ^ KNOWN_FALSE_ALARMS)
     assert report["classified_right"] == report["outputs"] - len(KNOWN_FALSE_ALARMS)
+
+
+# Batch 5 was measured before any fix against it (16 of 16 faithful flagged, 57 of 70 spans found;
+# golden/README.md). Its faithful tailorings still flagged, each for a reading no general rule makes:
+# b5-03 faithful2: "barcode-scanned medication administration" for the source's "BCMA", against the
+#   JD's "barcode scanning" (a gloss of an abbreviation that spells none of its letters);
+# b5-06 faithful2: "Sales Growth" for "Store sales up 11%", "Training & Talent Development",
+#   "fitting-room customer service" for "fitting-room service" (the meaning opinion's closest lines
+#   score 0.42-0.66, under its calibrated 0.68);
+# b5-08 faithful2: "Coaching" for weekly 1:1s, and a summary of five new words ("frontline",
+#   "three-site", "champion of self-service", "budget ownership").
+B5_KNOWN_FALSE_ALARMS = {
+    "b5-03-nurse-medsurg-newgrad.faithful2.md",
+    "b5-06-retail-store-manager.faithful2.md",
+    "b5-08-support-director-zendesk.faithful2.md",
+}
+# "Owned the dbt models and pipelines" where the source's line says "he owned the pipelines" (of a
+# colleague): the claim word is on the very line it restates.
+B5_KNOWN_MISSES = {("b5-07-bi-analyst-tableau.fab1.md", "claim")}
+
+
+def test_batch_5_finds_its_planted_spans_and_flags_only_the_known_faithful_outputs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Its "14 years" and "11+ years" were computed on the day it was written (b5/README.md): an open
+    # role ends then, so the figures hold as the years pass.
+    monkeypatch.setenv("TAILOR_TODAY", "2026-12-07")
+    report = measure_labels(B5_LABELS)
+    assert report["outputs"] == 32 and report["spans"] == 70
+    assert {(m["output"], m["kind"]) for m in report["misses"]} == B5_KNOWN_MISSES, report["misses"]
+    flagged = {a["output"] for a in report["false_alarms"] if ".faithful" in a["output"]}
+    assert flagged == B5_KNOWN_FALSE_ALARMS, sorted(flagged ^ B5_KNOWN_FALSE_ALARMS)
+    assert report["spans_found"] >= 0.95 * report["spans"]
 
 
 def test_a_missed_fabrication_and_a_false_alarm_are_both_reported(tmp_path: Path) -> None:

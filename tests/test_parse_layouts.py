@@ -127,3 +127,78 @@ def test_a_one_line_role_whose_work_follows_its_dates_and_a_colon() -> None:
     role = load_resume_source(text)["volunteer"][0]
     assert role["organization"] == "Northside Food Pantry 5K" and role["position"] == "Logistics Chair"
     assert role["highlights"] == ["coordinate permits and 60 volunteers"]
+
+
+# Batch 5 (golden/fabrications/b5): layouts its faithful tailorings were flagged for, read the same
+# way in a plain-text source and a markdown output.
+
+
+def test_several_roles_under_one_employer_sub_heading_are_each_a_role() -> None:
+    doc = parse_resume_text(
+        "# Renata Solberg\nrenata@example.com\n\n## Professional Experience\n\n"
+        "### Pinecrest Scheduling — Austin, TX\n*B2B SaaS, approximately 9,000 customers*\n\n"
+        "**Director of Customer Support** | May 2022 – Present\n- Lead a 60-person support organization.\n\n"
+        "**Senior Manager, Customer Support** | January 2019 – April 2022\n- Built the Tier 2 team.\n\n"
+        "### Bluecanal Payroll — Dallas, TX\n**Customer Support Team Lead** | March 2015 – December 2018\n"
+        "- Led a team of 9 agents.\n\n**Customer Support Specialist** | June 2013 – February 2015\n"
+        "- Answered 60–80 tickets a day.\n"
+    )
+    assert _roles(doc) == [
+        ("Pinecrest Scheduling", "Director of Customer Support", "2022-05", None),
+        ("Pinecrest Scheduling", "Senior Manager, Customer Support", "2019-01", "2022-04"),
+        ("Bluecanal Payroll", "Customer Support Team Lead", "2015-03", "2018-12"),
+        ("Bluecanal Payroll", "Customer Support Specialist", "2013-06", "2015-02"),
+    ]
+    assert doc["work"][0]["description"] == "B2B SaaS, approximately 9,000 customers"
+    assert doc["work"][3]["highlights"] == ["Answered 60–80 tickets a day."]
+
+
+def test_a_table_of_roles_then_bullets_per_employer_then_labelled_lines() -> None:
+    doc = parse_resume_text(
+        "KEISHA MORGAN\nStore Manager\nkeisha@example.com\n\nRole | Company | Dates\n"
+        "Store Manager | Hearth & Willow Home (Store #212, SouthPark) | 2021 – now\n"
+        "Sales Associate → Key Holder | Piedmont Outfitters | 2012 – 2015\n\n"
+        "What I did at Hearth & Willow #212\n* Run a $7.8M-volume store with 28 associates.\n\n"
+        "Piedmont Outfitters\n* Trained new hires on folding standards.\n\n"
+        "Education: A.A.S. Business Administration, Catawba Ridge Community College, 2012\n"
+        "Skills: visual merchandising · planogram execution · Oracle Retail\n"
+    )
+    assert _roles(doc) == [
+        ("Hearth & Willow Home (Store #212, SouthPark)", "Store Manager", "2021", None),
+        ("Piedmont Outfitters", "Sales Associate → Key Holder", "2012", "2015"),
+    ]
+    assert doc["work"][0]["highlights"] == ["Run a $7.8M-volume store with 28 associates."]
+    assert doc["work"][1]["highlights"] == ["Trained new hires on folding standards."]
+    assert doc["education"][0]["institution"] == "Catawba Ridge Community College"
+    assert doc["skills"][0]["keywords"] == ["visual merchandising", "planogram execution", "Oracle Retail"]
+
+
+def test_a_cv_qualifications_list_is_degrees_and_certificates() -> None:
+    doc = parse_resume_text(
+        "CURRICULUM VITAE\n\nTomasz Hale\nt@example.com\n\nQualifications\n"
+        "- MBA, Operations Management, Northgate School of Business, 2016\n"
+        "- APICS CPIM (Certified in Planning and Inventory Management), 2014\n\n"
+        "Professional Experience\n\nSupply Planner\nNorthfield Foods, Minneapolis, MN\n2014 – 2019\n"
+        "- Built weekly production schedules.\n\nSystems\nSAP IBP (Demand, Supply), Kinaxis\n"
+    )
+    assert [(e.get("studyType"), e.get("institution")) for e in doc["education"]] == [
+        ("MBA", "Northgate School of Business")
+    ]
+    assert [c["name"] for c in doc["certificates"]] == ["APICS CPIM"]
+    assert "label" not in doc["basics"] and "summary" not in doc["basics"]
+    assert doc["skills"][0]["keywords"] == ["SAP IBP (Demand, Supply)", "Kinaxis"]
+
+
+def test_a_schedule_note_or_a_labelled_list_is_no_part_of_a_role_header() -> None:
+    doc = parse_resume_text(
+        "Lucia Benavides\nlucia@example.com\n\nWORK\n"
+        "Certified Nursing Assistant, Oakhurst Post-Acute Care · 2023 – 2026 · part-time, 16–24 hrs/week\n"
+    )
+    assert _roles(doc) == [("Oakhurst Post-Acute Care", "Certified Nursing Assistant", "2023", "2026")]
+    assert doc["work"][0]["description"] == "part-time, 16–24 hrs/week"
+    clinical = parse_resume_text(
+        "# Lucia Benavides\nlucia@example.com\n\n## Clinical Experience\n"
+        "**Senior Practicum** — Valley Sutter Regional Medical Center · 144 hours\n- Cared for four patients\n\n"
+        "**Clinical rotations:** telemetry step-down, labor & delivery, pediatrics\n"
+    )
+    assert [w["name"] for w in clinical["work"]] == ["Valley Sutter Regional Medical Center"]

@@ -130,6 +130,12 @@ def find_degrees(text: str) -> list[DegreeMention]:
         key = raw.replace(".", "").lower()
         if key in _WRITTEN_AS and raw not in _WRITTEN_AS[key]:
             continue
+        if (
+            key in _AMBIGUOUS
+            and raw.islower()
+            and re.search(r"\d ?$", text[max(0, m.start() - 2) : m.start()])
+        ):
+            continue  # "180 ms.": a unit after its number
         if key in _AMBIGUOUS and "." not in raw:
             if not raw.isupper() or _NOT_A_DEGREE_AFTER.match(text, m.end()):
                 continue

@@ -8,7 +8,7 @@ from typing import Any
 
 from app.resume._sections import MD_HEADING_RE, clean_inline, split_bullet
 from app.resume._sections_dates import find_range
-from app.resume._sections_fragments import Header
+from app.resume._sections_fragments import Header, title_score
 
 
 def prune(value: Any) -> Any:
@@ -47,12 +47,17 @@ def has_date(text: str) -> bool:
     return find_range(text)[0] is not None
 
 
+_LABELLED_LIST_RE = re.compile(r"^([^:]{2,30}):\s+\S[^:]*,[^:]*$")
+
+
 def header_like(text: str) -> bool:
     ws = text.split()
     dates, rest = find_range(text)
     lower = text[:1].islower() and not (dates and not rest)  # "janvier 2020 – aujourd'hui" is a header line
     if not ws or lower or text.endswith(":") or len(text) > 160:
         return False
+    if (m := _LABELLED_LIST_RE.match(text)) and title_score(m.group(1)) < 1:
+        return False  # "Clinical rotations: telemetry step-down, labor & delivery, pediatrics": a list
     if len(ws) > (22 if has_date(text) else 14):
         return False
     sentence = text.endswith((".", "!", "?")) and not re.search(r"(?i)\b(?:inc|ltd|co|corp)\.$", text)

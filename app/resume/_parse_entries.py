@@ -136,7 +136,7 @@ def blocks(lines: list[str], kind: str) -> list[Block]:
         if in_header and not gap and is_location(text) and not parse_header(cur.header).locations:
             cur.header.append(text)
         elif cur.has_body() or parse_header(cur.header).complete:
-            new = not headed and header_like(text)
+            new = header_like(text) and (not headed or (cur.has_body() and _dated_role(text)))
             new = new and (
                 cur.has_body() or gap or r.dated or near_date(i, 2) or bool(edu_overlap(text, cur))
             )
@@ -175,6 +175,13 @@ def _same_shape(line: str, header: str) -> bool:
     """'School B — Program' under 'School A — Certificate': a list of entries, one per line."""
     header = find_range(header)[1]  # "2019 – 2021" is dates, not a shape
     return any(sep in line and line.count(sep) == header.count(sep) for sep in _SEPARATORS)
+
+
+def _dated_role(text: str) -> bool:
+    """ "Site Reliability Engineer | January 2020 – March 2022" after the bullets of another role under
+    one employer's sub-heading: the next role at that employer, not a line of prose."""
+    dates, rest = find_range(text)
+    return dates is not None and not ends_sentence(rest) and title_score(rest) >= 1
 
 
 def _header_part(text: str, gap: bool) -> bool:

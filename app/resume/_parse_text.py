@@ -14,7 +14,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from app.resume._parse_common import prose, prune
+from app.grounding import find_degrees
+from app.resume._parse_common import Block, prose, prune
 from app.resume._parse_contact import parse_header_block
 from app.resume._parse_education import education_entry, merge_orphans
 from app.resume._parse_entries import blocks, header_sections
@@ -67,6 +68,13 @@ def _add_section(out: dict[str, Any], basics: dict[str, Any], section: Section) 
         "awards": lambda ls: [x for item in items(ls) for x in listed(item, "awards")],
         "publications": lambda ls: [x for item in items(ls) for x in listed(item, "publications")],
     }
+    if key == "qualifications":  # a CV's degrees and certificates in one list
+        for item in items(lines):
+            if find_degrees(item[0]):
+                out.setdefault("education", []).append(prune(education_entry(Block(header=[item[0]]))))
+            else:
+                out.setdefault("certificates", []).extend(prune(e) for e in listed(item, "certificates"))
+        return
     if key in builders:
         entries = [prune(e) for e in builders[key](lines)]
         out.setdefault(key, []).extend(e for e in entries if e)

@@ -11,11 +11,17 @@ from app.resume._sections_fragments import (
     AT,
     URL_RE,
     Header,
+    function_after_comma,
     org_score,
     parse_header,
     place_tail,
     split_commas,
     title_score,
+)
+
+_SCHEDULE_RE = re.compile(
+    r"(?i)^(?:part[- ]time|full[- ]time|per diem|prn|seasonal|contract|temporary|casual|on[- ]call)\b"
+    r"|^\d+\s*[-–]?\s*\d*\s*(?:hrs?|hours)\s*(?:/|per|a)\s*(?:wk|week)\b"
 )
 
 
@@ -27,6 +33,11 @@ def _assign(head: Header, multiline: bool) -> tuple[str, str, list[str]]:
         position, name = frags[at - 1], frags[at][1:]
         return position, name, [f.lstrip(AT) for j, f in enumerate(frags) if j not in (at - 1, at)]
     frags = [f.lstrip(AT) for f in frags]
+    notes = [f for f in frags if _SCHEDULE_RE.match(f)]  # "part-time, 16–24 hrs/week" is no employer
+    frags = [f for f in frags if f not in notes]
+    if notes:
+        position, name, extras = _assign(Header(frags, [0] * len(frags)), multiline)
+        return position, name, extras + notes
     if not frags:
         return "", "", []
     titled = all(title_score(f) > org_score(f) for f in frags)  # "Account Manager, Salesforce — 2015"
@@ -36,6 +47,7 @@ def _assign(head: Header, multiline: bool) -> tuple[str, str, list[str]]:
         "," in f and (titled or (glued and _mixed(f) and not any(orgs[:i] + orgs[i + 1 :])))
         for i, f in enumerate(frags)
     ]
+    cut = [c and not function_after_comma(f) for c, f in zip(cut, frags, strict=True)]
     if any(cut):
         split = [
             (part, n)
@@ -110,7 +122,9 @@ def roles_within(blocks: list[Block], org_key: str) -> list[dict[str, Any]]:
         out.append(entry)
         if entry.get(org_key) or not entry.get("position"):
             head = parse_header(block.header)
-            bare = not entry.get("position") and not block.has_body() and bool(entry.get(org_key))
+            bare = (
+                not entry.get("position") and bool(entry.get(org_key)) and _no_role_of_its_own(block, entry)
+            )
             alone = (
                 len(block.header) > 1 and bool(head.fragments) and head.lines_of.count(head.lines_of[0]) == 1
             )
@@ -122,10 +136,65 @@ def roles_within(blocks: list[Block], org_key: str) -> list[dict[str, Any]]:
             if parent.get("location") and not entry.get("location"):
                 entry["location"] = parent["location"]
             children.append(entry)
+    _attach_details(out, org_key)
     for bare_entry, kids in bare_groups:
-        if kids and _spans(bare_entry) == _spans(*kids):
+        if kids and not bare_entry.get("startDate"):  # "### Pinecrest Scheduling" / "*B2B SaaS*" / roles
+            kids[0]["description"] = "; ".join(
+                x
+                for x in (
+                    bare_entry.get("summary"),
+                    bare_entry.get("description"),
+                    kids[0].get("description"),
+                )
+                if x
+            )
+            out.remove(bare_entry)
+        elif kids and _spans(bare_entry) == _spans(*kids):
             out.remove(bare_entry)
     return out
+
+
+_DETAIL_LEAD = re.compile(
+    r"(?i)^\s*(?:what i did|my work|work|duties|responsibilities|highlights|achievements)\b.*?\b(?:at|with|for)\s+"
+)
+_NOT_NAME_WORDS = {"at", "the", "of", "and", "in", "for"}
+
+
+def _name_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _NOT_NAME_WORDS}
+
+
+def _attach_details(out: list[dict[str, Any]], org_key: str) -> None:
+    """A table of dated roles ("Store Manager | Hearth & Willow Home (Store #212, SouthPark) | 2021 –
+    now"), then a block of bullets per employer ("What I did at Hearth & Willow #212", "Piedmont
+    Outfitters"): each block's bullets belong to the first dated role, still without bullets, whose
+    employer and title its header names."""
+    for entry in list(out):
+        if entry.get("startDate") or not entry.get("highlights"):
+            continue
+        label = _name_words(
+            _DETAIL_LEAD.sub("", " ".join(str(entry.get(k) or "") for k in (org_key, "position")))
+        )
+        target = next(
+            (
+                e
+                for e in out
+                if e.get("startDate")
+                and not e.get("highlights")
+                and label
+                and label <= _name_words(f"{e.get(org_key) or ''} {e.get('position') or ''}")
+            ),
+            None,
+        )
+        if target is not None:
+            target["highlights"] = list(entry["highlights"])
+            out.remove(entry)
+
+
+def _no_role_of_its_own(block: Block, entry: dict[str, Any]) -> bool:
+    """An employer line with no title, no bullets and no dates heads the roles under it; a line or
+    two of prose there describes the employer ("*Frozen and shelf-stable foods, 4 plants*")."""
+    return not block.has_body() or (not block.bullets and not entry.get("startDate"))
 
 
 def _follow_the_layout(blocks: list[Block], entries: list[dict[str, Any]], org_key: str) -> None:

@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from app.grounding import INVISIBLE_RE
 from app.resume._sections_dates import find_range
+from app.resume._sections_labels import labelled_line, table_columns
 
 # ---------------------------------------------------------------- text cleaning
 _SPACES = str.maketrans(
@@ -93,7 +94,8 @@ _ALIASES = {  # heading (lower case) -> section; "|" separates aliases
     "skills": (
         "skills|technical skills|core competencies|competencies|key skills|expertise|"
         "areas of expertise|skills and abilities|technologies|technical proficiencies|"
-        "proficiencies|skill set|skillset|tech stack|tools|compétences|compétences techniques|"
+        "proficiencies|skill set|skillset|tech stack|tools|systems|software|systems and tools|"
+        "tools and systems|compétences|compétences techniques|"
         "habilidades|competencias|conocimientos|aptitudes|kenntnisse|fähigkeiten|kompetenzen|"
         "fachkenntnisse|it-kenntnisse"
     ),
@@ -101,6 +103,7 @@ _ALIASES = {  # heading (lower case) -> section; "|" separates aliases
         "projects|personal projects|selected projects|key projects|side projects|"
         "academic projects|open source|projets|proyectos|projekte"
     ),
+    "qualifications": "qualifications|professional qualifications|academic and professional qualifications",
     "certificates": (
         "certifications|certificates|certification|licenses|licences|licensure|credentials|"
         "licenses and certifications|certifications and licenses|certificaciones|certificados|"
@@ -172,6 +175,8 @@ def _alias(title: str) -> str | None:
 def section_key(title: str) -> str | None:
     if (exact := _alias(title)) is not None:
         return exact
+    if table_columns(title):
+        return "work"  # a table's column names head the roles below them
     low = " ".join(title.lower().replace("&", " and ").replace("/", " and ").split())
     if len(low.split()) > 5 or re.search(r"[,:;|()]", low):
         return None  # "Paralegal Certificate (ABA-approved)" is an entry, not a heading
@@ -231,11 +236,28 @@ def split_sections(lines: list[str]) -> tuple[list[str], list[Section]]:
             sections.append(Section(title, section_key(title)))
             i += 2 if underlined else 1
             continue
+        if sections and (labelled := _labelled_section(lines, i, current)):
+            interrupted = sections[-1]
+            sections.append(labelled)
+            if i + 1 < len(lines) and not _labelled_section(lines, i + 1, labelled.key):
+                sections.append(Section(interrupted.title, interrupted.key))  # the section goes on
+            i += 1
+            continue
         if RULE_RE.match(line):
             line = ""
         (sections[-1].lines if sections else header).append(line)
         i += 1
     return header, sections
+
+
+def _labelled_section(lines: list[str], i: int, current: str | None) -> Section | None:
+    """ "Education: A.A.S. Business Administration, ..., 2012" standing apart at the end of a section
+    that is not a list: a one-line section of its own (a list section's "Languages:" is a group)."""
+    if current in _LIST_SECTIONS or current == "projects" or BULLET_RE.match(lines[i]):
+        return None
+    above = clean_inline(lines[i - 1].strip()) if i > 0 else ""
+    found = labelled_line(clean_inline(lines[i].strip()), above)
+    return Section(found[0], found[1], [found[2]]) if found else None
 
 
 def _is_heading(

@@ -156,6 +156,8 @@ def place_tail(org: str) -> tuple[str, str] | None:
     head, sep, tail = org.rpartition(", ")
     if not sep or not head.strip() or len(tail.split()) > 2 or _SUFFIX_RE.match(tail):
         return None
+    if head.count("(") > head.count(")"):
+        return None  # "Hearth & Willow Home (Store #212, SouthPark)": the comma is inside a parenthesis
     if _INSTITUTION_RE.search(head) or not _cityish(tail) or "(" in tail:
         return None  # "University of California, Berkeley" is the name of the school
     return head.strip(), tail.strip()
@@ -199,7 +201,7 @@ def split_fragments(text: str) -> list[str]:
     text = re.sub(r"\(([^()]{1,80})\)", detach, text)
     pieces = [unmask(p).strip(" ,;:") for p in _SEP_RE.split(mask(text))]
     pieces = [p for p in pieces if p]
-    if len(pieces) == 1 and not is_location(pieces[0]):
+    if len(pieces) == 1 and not is_location(pieces[0]) and not function_after_comma(pieces[0]):
         pieces = split_commas(pieces[0])
     for piece in pieces:
         m = re.match(r"(?i)^(.{2,80}?)\s+(?:at|@|chez|bei)\s+(.{2,100})$", piece)
@@ -210,9 +212,27 @@ def split_fragments(text: str) -> list[str]:
     return out + located
 
 
+_FUNCTIONS = frozenset(
+    """customer customers support success service operations engineering marketing sales finance
+    product design research data analytics security infrastructure platform it hr people talent
+    supply chain logistics quality compliance legal accounting development business communications
+    content growth partnerships procurement planning merchandising training clinical care and & of""".split()
+)
+
+
+def function_after_comma(frag: str) -> bool:
+    """ "Senior Manager, Customer Support": a title and the function it is in, one title; never
+    "Account Manager, Salesforce" (a name after the comma)."""
+    head, sep, tail = frag.partition(", ")
+    words = tail.lower().split()
+    return bool(sep) and title_score(head) >= 1 and bool(words) and all(w in _FUNCTIONS for w in words)
+
+
 def split_commas(text: str) -> list[str]:
-    """'Engineer, Acme, Inc., Boston, MA' -> ['Engineer', 'Acme, Inc.', 'Boston, MA'] (parentheticals kept whole)."""
-    return _merge_commas([unmask(p).strip() for p in mask(text).split(",") if p.strip()])
+    """'Engineer, Acme, Inc., Boston, MA' -> ['Engineer', 'Acme, Inc.', 'Boston, MA'] (parentheticals
+    kept whole, and a number's thousands: "9,000 customers")."""
+    masked = re.sub(r"(?<=\d),(?=\d{3}\b)", "\x01", mask(text))
+    return _merge_commas([unmask(p).strip() for p in masked.split(",") if p.strip()])
 
 
 def _merge_commas(parts: list[str]) -> list[str]:

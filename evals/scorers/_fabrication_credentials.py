@@ -8,9 +8,7 @@ from __future__ import annotations
 import re
 from typing import Protocol
 
-from app.grounding._normalize import STOPWORDS, contains_phrase, content_words, stem
-from app.grounding._numbers import without_quantities
-from app.grounding._variants import acronym_in
+from app.grounding import STOPWORDS, acronym_in, contains_phrase, content_words, stem, without_quantities
 
 CERT_RE = re.compile(
     r"\b(?:certified|certification|certificate|licensed|license)\b[^.;,]{0,40}", re.IGNORECASE
@@ -46,14 +44,21 @@ def _listed_before(before: str, src: SourceFacts) -> bool:
 
 def _certified_as_a_verb(mention: str, src: SourceFacts) -> bool:
     """ "certified eleven developmental controllers" for the source's "Certified 11 developmental
-    controllers": the verb and its object on one source line, numbers compared elsewhere."""
+    controllers", "TLS certificate rotation using Python" for "TLS certificate rotation with
+    Python": the word and what follows it on one source line (all but a word of a rewrite's own),
+    numbers compared elsewhere."""
     trigger, _, rest = mention.strip().partition(" ")
     words = set(content_words(without_quantities(rest)))
     root = stem(trigger.lower())[:6]
-    return bool(words) and any(words <= line and any(w.startswith(root) for w in line) for line in src.lines)
+    needed = len(words) if len(words) <= 2 else len(words) - 1
+    return bool(words) and any(
+        len(words & line) >= needed and any(w.startswith(root) for w in line) for line in src.lines
+    )
 
 
-_CREDENTIAL_STOP_RE = re.compile(r"\b(?:and|or|with|for|since|from|at|by|to|who|which)\b|[(]", re.IGNORECASE)
+_CREDENTIAL_STOP_RE = re.compile(
+    r"\b(?:and|or|with|for|since|from|at|by|to|who|which|in|through|via|during|while)\b|[(]", re.IGNORECASE
+)
 
 
 def _credential_grounded(mention: str, src: SourceFacts) -> bool:

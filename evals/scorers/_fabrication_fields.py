@@ -7,12 +7,26 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from app.grounding._dates import find_dates, parse_date
-from app.grounding._degrees import degree_grounded, find_degrees
-from app.grounding._normalize import contains_phrase, content_words, normalize_text
-from app.grounding._variants import acronym_in, same_name
-from app.resume._document import iter_strings
+from app.grounding import (
+    contains_phrase,
+    content_words,
+    find_dates,
+    find_degrees,
+    normalize_text,
+    parse_date,
+    same_name,
+)
+from app.resume import iter_strings
 from evals.scorers._base import Offense, Sample
+from evals.scorers._fabrication_entries import (
+    NO_SUCH_DEGREE,
+    abbreviates,
+    degree_problem,
+    on_one_source_line,
+    restates_entry,
+    same_degrees,
+    spells_out_a_stated_name,
+)
 
 # (section, field, kind): structured fields that must equal the source's, entry by entry.
 STRUCTURED = [
@@ -78,9 +92,9 @@ def _field_problem(kind: str, value: str, slot: Any, src_values: set[str], src_t
             return None if wanted is not None and got.same_as(wanted) else f"was {slot!r}"
         return None if any(got.same_as(d) for d in find_dates(src_text)) else "the source has no such date"
     norm = normalize_text(value)
-    if slot is not None and norm == normalize_text(str(slot)):
-        return None
-    if kind == "degree" and slot is not None and _same_degrees(value, str(slot)):
+    if slot is not None and _promoted(norm) == _promoted(normalize_text(str(slot))):
+        return None  # "Sales Associate, promoted to Key Holder" for "Sales Associate → Key Holder"
+    if kind == "degree" and slot is not None and same_degrees(value, str(slot)):
         return None  # "Bachelor of Science" for "BSc"
     if (
         kind in ("title", "certification", "employer", "degree")
@@ -88,22 +102,50 @@ def _field_problem(kind: str, value: str, slot: Any, src_values: set[str], src_t
         and same_name(value, str(slot))
     ):
         return None  # "Sr. Account Executive" for "Senior Account Executive", "Teaching (MAT)"
-    if slot is not None and (_abbreviates(value, str(slot)) or _abbreviates(str(slot), value)):
+    if slot is not None and (abbreviates(value, str(slot)) or abbreviates(str(slot), value)):
         return None
     if slot is not None and sorted(content_words(value)) == sorted(content_words(str(slot))):
         return None  # the same words in another order: "Coursework in Concrete Construction Management"
+    if kind == "employer" and slot is not None and _shortened(value, str(slot)):
+        return None  # "Pinecrest Scheduling" for "Pinecrest Scheduling (B2B SaaS, about 9,000 customers)"
     if norm in src_values:
         return f"was {slot!r}: this belongs to another entry" if slot is not None else None
     if slot is not None and any(contains_phrase(v, norm) for v in src_values - {normalize_text(str(slot))}):
         # "Event Manager" for "Event Coordinator", because another role was "Senior Event Manager"
         return f"was {slot!r}: this is part of another entry's"
-    if contains_phrase(src_text, value):
+    if contains_phrase(src_text, value) or (
+        kind == "certification" and spells_out_a_stated_name(value, src_text)
+    ):
         return None
     if find_degrees(value):  # a degree in any field: a "Qualifications" section read as certificates or roles
-        return _degree_problem(value, src_text)
-    if kind == "certification" and slot is None and _on_one_source_line(value, src_text):
+        return degree_problem(value, src_text)
+    if kind == "certification" and slot is None and on_one_source_line(value, src_text):
         return None  # "Youth Mental Health First Aid certification" for a line the parse read elsewhere
     return "the source states no such value"
+
+
+def _shortened(value: str, slot: str) -> bool:
+    """The employer's name with some of its details left out, in any order."""
+    said, stated = set(content_words(value)), set(content_words(slot))
+    return (
+        bool(said)
+        and said <= stated
+        and same_name(_without_parentheses(slot).split(",")[0], _without_parentheses(value).split(",")[0])
+    )
+
+
+def _without_parentheses(name: str) -> str:
+    return re.sub(r"\s*\([^()]*\)", "", name).strip()
+
+
+def _same_title(a: Any, b: Any) -> bool:
+    return same_name(str(a or ""), str(b or "")) or _promoted(normalize_text(str(a))) == _promoted(
+        normalize_text(str(b))
+    )
+
+
+def _promoted(title: str) -> str:
+    return re.sub(r"\s*(?:,\s*promoted to|→|->)\s*", " > ", title)
 
 
 def _source_entry(
@@ -112,110 +154,21 @@ def _source_entry(
     """The source entry an output entry restates: the one of the same name, else the one in its place."""
     identity = _IDENTITY.get(section)
     if identity and entry.get(identity):
+        bare = _without_parentheses(str(entry[identity]))
+        kin = [e for e in src_entries if same_name(_without_parentheses(str(e.get(identity) or "")), bare)]
+        titled = [
+            e for e in kin if entry.get("position") and _same_title(e.get("position"), entry["position"])
+        ]
+        if len(kin) > 1 and len(titled) == 1:  # two roles at "Pinecrest Scheduling (B2B SaaS, ...)"
+            return titled[0]
         named = [e for e in src_entries if same_name(str(e.get(identity) or ""), str(entry[identity]))]
         if len(named) == 1:
             return named[0]
     if section == "certificates":
-        restated = [e for e in src_entries if _restates_entry(entry, e)]
+        restated = [e for e in src_entries if restates_entry(entry, e)]
         if len(restated) == 1:
             return restated[0]
     return src_entries[index] if index < len(src_entries) else None
-
-
-def _entry_text(entry: dict[str, Any]) -> str:
-    return ", ".join(str(entry[k]) for k in ("name", "issuer") if entry.get(k))
-
-
-# Words a certificate's name may gain or lose without naming another one ("OSHA 10-Hour" for "OSHA 10").
-_CERT_FILLER = frozenset(
-    {"hour", "certificate", "certification", "certified", "card", "credential", "license"}
-)
-
-
-def _restates_entry(entry: dict[str, Any], source: dict[str, Any]) -> bool:
-    """A certificate written out in full still names the source's own words for it, or says the
-    same words once its spelled-out acronyms are contracted ("Occupational Safety and Health
-    Administration 30-Hour" for "OSHA 30")."""
-    from app.grounding._glosses import contract_expansions
-    from app.grounding._normalize import content_words
-
-    name = str(source.get("name") or "")
-    if not name:
-        return False
-    written = _entry_text(entry)
-    if contains_phrase(written, name):
-        return True
-    source_text = _entry_text(source)
-    said = _cert_words(content_words(contract_expansions(without_glosses(written), source_text)))
-    stated = _cert_words(content_words(without_glosses(source_text)))
-    return bool(said) and said - _CERT_FILLER <= stated and stated - _CERT_FILLER <= said
-
-
-def _cert_words(words: list[str]) -> set[str]:
-    return {part for w in words for part in w.split("-") if len(part) > 1}  # "NREMT-P": its P is Paramedic
-
-
-_PARENTHESIS_RE = re.compile(r"\s*\(([^()]{2,80})\)")
-
-
-def without_glosses(name: str) -> str:
-    """A name without a parenthesis that only restates other words of it: an acronym of them
-    ("FAA Control Tower Operator (CTO) certificate") or the words of an acronym in it ("CRM (Crew
-    Resource Management) Instructor")."""
-
-    def drop(m: re.Match[str]) -> str:
-        inner, rest = m.group(1).strip(), name[: m.start()] + " " + name[m.end() :]
-        if inner.isalpha() and inner.isupper() and acronym_in(inner, rest):
-            return ""
-        acronyms = re.findall(r"\b[A-Z]{2,6}\b", rest)
-        return "" if any(acronym_in(a, inner) for a in acronyms) else m.group(0)
-
-    return _PARENTHESIS_RE.sub(drop, name)
-
-
-def _on_one_source_line(value: str, src_text: str) -> bool:
-    """A credential the source states on one line, as a credential ("... (YMHFA) certified")."""
-    said = _cert_words(content_words(without_glosses(value))) - _CERT_FILLER
-    return bool(said) and any(
-        said <= _cert_words(content_words(without_glosses(line))) and _CREDENTIAL_WORD.search(line)
-        for line in src_text.splitlines()
-    )
-
-
-_CREDENTIAL_WORD = re.compile(r"(?i)certif|licen[cs]|credential|registered|accredited")
-
-
-NO_SUCH_DEGREE = "the source states no such degree"
-
-
-def _degree_problem(value: str, src_text: str) -> str | None:
-    """A degree is the source's when the source names the same degree (any spelling) and the
-    value's other words: "Bachelor of Science in Industrial Engineering" for "B.S. Industrial
-    Engineering"."""
-    mentions = find_degrees(value)
-    known = [m.degree for m in find_degrees(src_text)]
-    if not all(degree_grounded(m.degree, known) for m in mentions):
-        return NO_SUCH_DEGREE
-    rest = value
-    for m in sorted(mentions, key=lambda m: m.start, reverse=True):
-        rest = rest[: m.start] + " " + rest[m.end :]
-    source_words = set(content_words(src_text))
-    return None if set(content_words(rest)) <= source_words else "the source states no such value"
-
-
-def _abbreviates(long: str, short: str) -> bool:
-    """ "American Board of Physical Therapy Specialties" for the source's "ABPTS", or back."""
-    from app.grounding._glosses import expansion_before
-
-    letters = short.replace(".", "")
-    if not (2 <= len(letters) <= 8 and letters.isalpha() and letters.isupper()):
-        return False
-    return normalize_text(expansion_before(long, letters) or "") == normalize_text(long)
-
-
-def _same_degrees(value: str, slot: str) -> bool:
-    got, wanted = [m.degree for m in find_degrees(value)], [m.degree for m in find_degrees(slot)]
-    return bool(got) and bool(wanted) and all(degree_grounded(d, wanted) for d in got)
 
 
 # Time away from work written as an entry ("Career Break", "Family caregiving leave"): no employer,
@@ -229,6 +182,33 @@ _BREAK_RE = re.compile(
 
 def is_career_break(entry: dict[str, Any]) -> bool:
     return any(_BREAK_RE.search(str(entry.get(k) or "")) for k in ("name", "position", "organization"))
+
+
+_KIND_NOUNS = frozenset({"unit", "units", "floor", "department", "team", "site"})
+
+
+def _restates_a_line(entry: dict[str, Any], value: str, slot: Any, sample: Sample) -> bool:
+    """A role's name or title that a terse source states on one line, where its parse found no such
+    entry ("Senior Practicum, Medical-Surgical Unit (6-West)" for "Senior practicum: 6-West
+    Medical-Surgical, Valley Sutter ..."; "Clinical Rotations" over the source's rotations): every
+    word of it (a kind noun such as "Unit" aside) on one source line, or, for a list's heading with
+    no title and no dates, in the source. A title with a parenthesis of its own line's details
+    ("Certified Nursing Assistant (Part-Time, 16-24 hrs/week)") is the title without it."""
+    words = set(content_words(value)) - _KIND_NOUNS
+    texts = sample.grounding_text.splitlines() + [
+        " ".join(str(v) for v in e.values() if isinstance(v, str))
+        for e in sample.source.get("work") or []
+        if isinstance(e, dict)
+    ]
+    lines = [set(content_words(line)) for line in texts]
+    bare = _without_parentheses(value)
+    if slot is not None and bare != value and same_name(bare, str(slot)):
+        return any(words <= line for line in lines)
+    if entry.get("startDate") or entry.get("endDate") or not words:
+        return False
+    if not entry.get("position"):
+        return words <= set().union(*lines)
+    return any(words <= line for line in lines)
 
 
 def _stated_as_a_role(entry: dict[str, Any], src_text: str) -> bool:
@@ -255,18 +235,53 @@ def structured_offenses(sample: Sample) -> list[Offense]:
         roles = [e for e in entries if not is_career_break(e)]
         for i, entry in enumerate(entries):
             value = entry.get(key)
+            if key == "endDate" and not value and section == "work" and entry.get("startDate"):
+                offenses += _still_ongoing(entry, i, roles, src_entries, sample.grounding_text)
             if not value or (kind != "date" and is_career_break(entry)):
                 continue
             matched = _matched_entry(section, entry, roles, src_entries, sample.grounding_text)
-            if section == "certificates" and matched is not None and _restates_entry(entry, matched):
+            if section == "certificates" and matched is not None and restates_entry(entry, matched):
                 continue  # "LEED Accredited Professional, Building Design + Construction (LEED AP BD+C)"
             slot = matched.get(key) if matched is not None else None
             problem = _field_problem(kind, str(value), slot, src_values, sample.grounding_text)
+            if (
+                problem
+                and section in ("work", "volunteer")
+                and _restates_a_line(entry, str(value), slot, sample)
+            ):
+                problem = None
             if problem:
                 path = f"{section}[{i}].{key}"
                 named = "degree" if problem == NO_SUCH_DEGREE else kind  # a degree listed as a certificate
                 offenses.append(Offense(named, str(value), f"{path}: {problem}", path))
     return offenses
+
+
+def _still_ongoing(
+    entry: dict[str, Any],
+    index: int,
+    roles: list[dict[str, Any]],
+    src_entries: list[dict[str, Any]],
+    src_text: str,
+) -> list[Offense]:
+    """A role the output says goes on ("Feb 2021 – Present") that the source ended ("Aug 2024")."""
+    if is_career_break(entry):
+        return []
+    matched = _matched_entry("work", entry, roles, src_entries, src_text)
+    if matched is None or not matched.get("endDate") or not matched.get("startDate"):
+        return []
+    start, was = parse_date(str(entry["startDate"])), parse_date(str(matched["startDate"]))
+    if start is None or was is None or not start.same_as(was):
+        return []
+    path = f"work[{index}].endDate"
+    return [
+        Offense(
+            "date",
+            str(entry["startDate"]),
+            f"{path}: present, but the source's role ended {matched['endDate']}",
+            path,
+        )
+    ]
 
 
 def _matched_entry(

@@ -38,10 +38,15 @@ def source_units(sample: Sample) -> frozenset[str]:
 
 def copied_from_source(line: str, units: frozenset[str], grounding_text: str) -> bool:
     """Whether an output line is the source's own: a whole line or sentence of the source, or a
-    part of its honest text word for word. A part of an injected line is not (the doctorate
+    part of its honest text word for word (a word or two never glued into a hyphenated name:
+    "SQL" is not copied from "MQL-to-SQL"). A part of an injected line is not (the doctorate
     an injected line claims is still invented when a line states it on its own)."""
     text = plain(line)
-    return bool(text) and (text in units or contains_phrase(grounding_text, text))
+    if not text or text in units:
+        return bool(text)
+    if len(text.split()) < 3:  # "SQL" is not copied from "MQL-to-SQL"
+        return re.search(rf"(?<![\w-]){re.escape(text)}(?![\w-])", normalize_text(grounding_text)) is not None
+    return contains_phrase(grounding_text, text)
 
 
 _VERB_PHRASE = re.compile(

@@ -10,8 +10,7 @@ noun of work ("review", "audit", "design", "test", "report", "plan") is left out
 
 from __future__ import annotations
 
-from app.grounding._dates import MONTHS
-from app.grounding._normalize import stem
+from app.grounding import MONTHS, stem
 
 # Irregular past forms, to their verb: "drew" is "draw", "kept" is "keep".
 IRREGULAR_FORMS = {
@@ -35,13 +34,13 @@ _VERBS = """
     put set let become grow show turn move serve ensure allow enable continue include involve meet
     carry spend send call ask try need want look tell say speak talk learn catch lift climb rise
     fall drop stand leave pay seek think mean deal undertake understand gather ready fill hit
-    finish complete prove earn gain
+    finish complete prove earn gain leverage utilize contribute partner collaborate
     """
 _FUNCTION_WORDS = """
     many much every whose several few fewer less least another whole entire various numerous
     including along alongside among around throughout upon onto toward towards without beyond
     besides despite whether however therefore thus yet still even ever already always often
-    roughly nearly almost approximately plus
+    roughly nearly almost approximately plus behind well single
     """
 _SEASONS = "spring summer autumn winter"
 
@@ -49,13 +48,25 @@ ORDINARY_STEMS = frozenset(stem(w) for w in (_VERBS + _FUNCTION_WORDS + _SEASONS
     stem(m.strip(".")) for m in MONTHS
 )
 
+# A resume's framing: how long, how well, in what spirit. "Results-oriented Mechanical Design Engineer
+# with 5 years of experience", "Proven record", "Deep expertise in running Kubernetes": praise and
+# duration around the source's facts, which the facts' own checks judge (numbers, skills, claims).
+# Words that could carry a new fact ("team", "strong", "ownership", "first") are left out on purpose.
+_FRAMING = """
+    experience experienced years year expertise proven record results-oriented results-driven
+    detail-oriented patient-focused customer-focused people-focused mission-driven passionate
+    hands-on overall skilled proficient known currently progressing focused background career
+    seasoned dedicated motivated deep adept versed accomplished ability new recent graduate
+    """
+FRAMING_STEMS = frozenset(stem(w) for w in _FRAMING.split()) | frozenset(_FRAMING.split())
+
 # Nouns that name the kind of thing the word before them already is: "desktop software" for the
 # source's "desktop", "Python tooling". After a source word, such a noun adds no requirement.
 CATEGORY_NOUNS = frozenset(
     stem(w)
     for w in """software tool tools tooling system systems platform platforms application applications
     solution solutions program programs service services product products process processes work
-    task tasks activity activities""".split()
+    task tasks activity activities unit units floor department""".split()
 )
 
 

@@ -14,27 +14,46 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from app.grounding import Grounder
-from app.grounding._dates import MONTHS, PRESENT, PartialDate, find_dates
-from app.grounding._degrees import Degree, degree_grounded, find_degrees
-from app.grounding._glosses import contract_expansions, spell_like_source
-from app.grounding._match import mentions
-from app.grounding._normalize import STOPWORDS, contains_phrase, content_words, normalize_text, stem
-from app.grounding._numbers import Quantity, find_quantities, without_quantities
-from app.grounding._skills import SkillLexicon
-from app.grounding._taxonomy import Taxonomy
-from app.grounding._variants import acronym_in
-from app.pipeline._guard import CLAIM_STEMS, LEADERSHIP_STEMS, SUPERLATIVE_STEMS
-from app.resume._document import iter_strings
+from app.grounding import (
+    MONTHS,
+    PRESENT,
+    STOPWORDS,
+    Degree,
+    Grounder,
+    PartialDate,
+    Quantity,
+    SkillLexicon,
+    Taxonomy,
+    acronym_in,
+    contains_phrase,
+    content_words,
+    contract_expansions,
+    degree_grounded,
+    find_dates,
+    find_degrees,
+    find_quantities,
+    mentions,
+    normalize_text,
+    spell_like_source,
+    without_quantities,
+)
 from evals.scorers._base import Offense, Sample, Score, ratio, scorer
+from evals.scorers._fabrication_claims import claim_offenses
 from evals.scorers._fabrication_credentials import certification_offenses
+from evals.scorers._fabrication_families import PERSONAL_TRAITS, Families, stated_by_family
 from evals.scorers._fabrication_fields import free_text, structured_offenses
 from evals.scorers._fabrication_lines import (
     copied_from_source,
     reads_as_sentence,
-    requirement_span,
     source_units,
 )
+from evals.scorers._fabrication_metrics import metric_offenses
+from evals.scorers._fabrication_names import lowercase_stems, ordinary_word
+from evals.scorers._fabrication_numbers import (
+    career_spans,
+    text_ranges,
+)
+from evals.scorers._fabrication_traps import trap_offenses
 from evals.scorers._fabrication_words import copied_from_jd, stems_and_parts
 
 _DAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
@@ -51,14 +70,21 @@ class _Source:
     skills: set[str]
     stems: set[str]
     degrees: list[Degree]
+    line_texts: list[
+        str
+    ]  # the honest lines, then each entry's header ("Summit Ridge Outdoor (... 14 stores)")
     lines: list[set[str]]
     line_quantities: list[list[Quantity]]
+    spans: list[tuple[float, float]]  # years from a start date of the source to an end date
     credentials: str  # the names and issuers of the certificates and licenses the source lists
     grounder: Grounder  # stated, is-a, and (opted in) meaning: the one grounding service
+    families: Families  # word families of the source's words ("reduced" for "reduction")
+    lowercase_stems: frozenset[str]  # words the source, JD or output write in lower case: not names
 
     @classmethod
     def of(cls, sample: Sample, lexicon: SkillLexicon, *, meaning: bool = False) -> _Source:
         text = sample.grounding_text
+        line_texts = _honest_lines(sample.source) + _entry_headers(sample.source)
         return cls(
             text=text,
             norm=normalize_text(text),
@@ -67,15 +93,31 @@ class _Source:
             skills={m.canonical for m in lexicon.find(text)},
             stems=stems_and_parts(text),
             degrees=[m.degree for m in find_degrees(text)],
-            lines=[set(content_words(t)) for t in _honest_lines(sample.source)],
-            line_quantities=[find_quantities(t) for t in _honest_lines(sample.source)],
+            line_texts=line_texts,
+            lines=[set(content_words(t)) for t in line_texts],
+            line_quantities=[find_quantities(t) for t in line_texts],
+            spans=career_spans(sample.source, text_ranges(text)),
             credentials="\n".join(
                 f"{c.get('name') or ''} {c.get('issuer') or ''}"
                 for c in sample.source.get("certificates") or []
                 if isinstance(c, dict)
             ),
             grounder=Grounder(source_lines(sample), meaning=meaning),
+            families=Families(text),
+            lowercase_stems=lowercase_stems(text, sample.case.job_description, sample.output_text),
         )
+
+
+def _entry_headers(source: dict[str, Any]) -> list[str]:
+    """Each entry's name, title and description as one line: an employer's "(outdoor gear: e-commerce
+    and 14 retail stores)" states its 14 as a bullet would."""
+    keys = ("position", "name", "organization", "institution", "studyType", "area", "description")
+    return [
+        line
+        for section in ("work", "volunteer", "education")
+        for e in source.get(section) or []
+        if isinstance(e, dict) and (line := " ".join(str(e[k]) for k in keys if e.get(k)))
+    ]
 
 
 def source_lines(sample: Sample) -> list[str]:
@@ -85,32 +127,9 @@ def source_lines(sample: Sample) -> list[str]:
 
 def _honest_lines(source: dict[str, Any]) -> list[str]:
     """The source's lines minus those written to steer an AI: an injected line grounds nothing."""
-    from app.grounding._injection import strip_injections
+    from app.grounding import strip_injections
 
     return [kept for _, t in free_text(source) if (kept := strip_injections(t).strip())]
-
-
-def _metrics(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str, str, str]]:
-    found = []
-    words = set(content_words(without_quantities(text)))
-    for q in find_quantities(text):
-        if _is_year(q.value, src.dates):
-            continue
-        if not any(q.matches(k) for k in src.quantities):
-            found.append(("metric", _original_span(text, q.raw), "no such number in the source"))
-        elif not _on_a_line_restated(q, words, src):
-            found.append(("metric", _original_span(text, q.raw), "the source states it of something else"))
-    return found
-
-
-def _on_a_line_restated(q: Quantity, words: set[str], src: _Source) -> bool:
-    """Whether a source line that states this number shares two content words with the output
-    line: "Trained 24 new hires" is not grounded by a source's "24-bed unit". A line that shares
-    two words with no source line (a new summary) is judged by the whole source."""
-    sharing = [i for i, line in enumerate(src.lines) if len(line & words) >= 2]
-    if not sharing:
-        return True
-    return any(q.matches(k) for i in sharing for k in src.line_quantities[i])
 
 
 def _dates(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str, str, str]]:
@@ -127,12 +146,32 @@ def _skills(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str, s
     source's SolidWorks); with the meaning opinion, when its closest source line is close enough."""
     found = []
     for m in lexicon.find(text):
-        if m.canonical in src.skills or mentions(src.text, m.canonical):
+        if m.canonical in src.skills:
+            continue
+        if _only_inside_a_name(m.canonical, src.text):  # "SQL" where the source only says "MQL-to-SQL"
+            found.append(("skill", m.raw, f"the source names {m.canonical!r} only inside another name"))
+            continue
+        if mentions(src.text, m.canonical) or _restated_skill(m.raw, src):
             continue
         answer = src.grounder.ground(m.canonical)
         if not answer.grounded:
             found.append(("skill", m.raw, answer.reason))
     return found
+
+
+def _only_inside_a_name(canonical: str, source: str) -> bool:
+    """An abbreviation the source writes only glued into a hyphenated name ("MQL-to-SQL")."""
+    if not (canonical.isupper() and canonical.isalpha()):
+        return False
+    glued = re.search(rf"(?<![\w]){re.escape(canonical)}(?![\w])", source) is not None
+    return glued and re.search(rf"(?<![\w-]){re.escape(canonical)}(?![\w-])", source) is None
+
+
+def _restated_skill(raw: str, src: _Source) -> bool:
+    """A skill named in words the source uses or their families ("Cost Reduction" for "reduced
+    average part cost"), or a personal trait ("Detail-oriented"), which no source can state."""
+    canonical = SkillLexicon.default().canonical(raw)
+    return canonical in PERSONAL_TRAITS or stated_by_family(raw, src.stems, src.families)
 
 
 def _credentials(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str, str, str]]:
@@ -145,39 +184,7 @@ def _credentials(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[s
 
 
 def _claims(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str, str, str]]:
-    words = content_words(without_quantities(text))
-    claimed = {w for w in words if w in CLAIM_STEMS} - src.stems
-    for group in (LEADERSHIP_STEMS, SUPERLATIVE_STEMS, _RELEASE_STEMS):
-        if claimed & group and _restates(group, set(words), src):
-            claimed -= group  # "Headed the transition" for "Led the transition", "top" for "best"
-    if claimed & _CERTIFICATION_STEMS and not certification_offenses(text, src):
-        claimed -= _CERTIFICATION_STEMS  # "ACLS and BLS certified": the credentials check grounds it
-    found = []
-    for word in re.findall(r"[A-Za-z-]+", text):
-        if stem(word.lower()) in claimed:  # "Spearheaded": its stem is the claim
-            found.append(("claim", word, "the source never claims this"))
-            claimed.discard(stem(word.lower()))
-    return found
-
-
-_CERTIFICATION_STEMS = frozenset(stem(w) for w in ("certified", "certification"))
-# Ways to say something was put in users' hands: "Launched" may restate "Shipped".
-_RELEASE_STEMS = frozenset(
-    stem(w)
-    for w in "launched launch shipped ship released release deployed deploy delivered deliver rolled".split()
-)
-
-
-def _restates(group: frozenset[str], words: set[str], src: _Source) -> bool:
-    """Whether a source line this output line restates already says it in another word of the
-    group (led, ran, supervised...): a line that shares two or more of the output line's other
-    content words, and at least a third of the shorter line's (a merged line restates each of
-    its sources)."""
-    others = words - group
-    return any(
-        len(line & others) >= max(2, min(len(others), len(line - group)) / 3) and bool(line & group)
-        for line in src.lines
-    )
+    return claim_offenses(text, src, lexicon)
 
 
 def _entities(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str, str, str]]:
@@ -191,14 +198,14 @@ def _entities(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str,
         and not contains_phrase(src.text, word)
         and lexicon.canonical(word) is None
         and not (word.rstrip("s").isupper() and acronym_in(word, src.text))  # "PRs": pull requests
+        and not ordinary_word(word, start, text, src)  # "Sales Growth", "Labor & Delivery" for "L&D"
     ]
 
 
-TEXT_CHECKS = (_metrics, _dates, _skills, _credentials, _claims, _entities)
+TEXT_CHECKS = (metric_offenses, _dates, _skills, _credentials, _claims, _entities)
 
 
-def _in_text(sample: Sample, lexicon: SkillLexicon, meaning: bool) -> list[Offense]:
-    src = _Source.of(sample, lexicon, meaning=meaning)
+def _in_text(sample: Sample, lexicon: SkillLexicon, src: _Source) -> list[Offense]:
     units = source_units(sample)
     offenses = []
     for path, written in free_text(sample.output):
@@ -226,32 +233,10 @@ def _unknown_skill(keyword: str, src: _Source, lexicon: SkillLexicon) -> list[tu
         keyword.rstrip("s").isupper() and acronym_in(keyword, src.text)
     ):
         return []
+    if stated_by_family(keyword, src.stems, src.families):
+        return []
     answer = src.grounder.ground(keyword)  # "CAD software" for SolidWorks; or close in meaning
     return [] if answer.grounded else [("skill", keyword, answer.reason)]
-
-
-def _traps(sample: Sample) -> list[Offense]:
-    """A requirement the source does not evidence, claimed in any line (structured ones too), read
-    as the other checks read it ("Project Management Professional" is the source's PMP) and
-    reported by the words that name it, never by a whole sentence."""
-    units, grounding = source_units(sample), sample.grounding_text
-    traps = [t for t in sample.case.unevidenced_requirements if not mentions(grounding, t)]
-    lines = [
-        text
-        for path, text in iter_strings(sample.output)
-        if traps and path and path[-1] not in ("url", "email", "phone", "image", "username")
-    ]
-    offenses = []
-    for trap in traps:
-        for line in lines:
-            if not mentions(line, trap) or copied_from_source(line, units, grounding):
-                continue
-            read = contract_expansions(line, grounding)
-            span = requirement_span(read, trap) if mentions(read, trap) else None
-            if span:
-                offenses.append(Offense("skill", span, f"trap requirement {trap!r} claimed", ""))
-                break
-    return offenses + copied_from_jd(sample)
 
 
 def _proper_names(text: str) -> list[tuple[int, str]]:
@@ -271,15 +256,6 @@ def _proper_names(text: str) -> list[tuple[int, str]]:
             continue
         names.append((m.start(), m.group(0)))
     return names
-
-
-def _is_year(value: float, src_dates: list[Any]) -> bool:
-    return value.is_integer() and 1950 <= value <= 2100 and any(d.year == int(value) for d in src_dates)
-
-
-def _original_span(text: str, normalized_raw: str) -> str:
-    match = re.search(re.escape(normalized_raw), text, re.IGNORECASE)
-    return match.group(0) if match else normalized_raw
 
 
 def _dedupe(offenses: list[Offense]) -> list[Offense]:
@@ -308,7 +284,9 @@ def ungrounded_offenses(sample: Sample, *, meaning: bool) -> list[Offense]:
     output = spelled_like_source(sample.output, sample.grounding_text)
     if output != sample.output:  # "Web Content Accessibility Guidelines (WCAG)" for the source's "WCAG"
         sample = replace(sample, output=output)
-    offenses = _dedupe(structured_offenses(sample) + _in_text(sample, lexicon, meaning) + _traps(sample))
+    src = _Source.of(sample, lexicon, meaning=meaning)
+    offenses = structured_offenses(sample) + _in_text(sample, lexicon, src) + trap_offenses(sample, src)
+    offenses = _dedupe(offenses + copied_from_jd(sample))
     if not meaning:
         return offenses
     grounder = Grounder(source_lines(sample), meaning=True)

@@ -12,9 +12,9 @@ families, ordinals, short forms; skills and degrees are left to `fabrication`.
 
 from __future__ import annotations
 
-from app.grounding._glosses import contract_expansions
-from app.grounding._skills import SkillLexicon
+from app.grounding import SkillLexicon, contract_expansions
 from evals.scorers._base import Offense, Sample, Score, ratio, scorer
+from evals.scorers._fabrication_families import Families
 from evals.scorers._fabrication_fields import free_text
 from evals.scorers._fabrication_lines import copied_from_source, source_units
 from evals.scorers._fabrication_words import new_content, stems_and_parts
@@ -27,13 +27,16 @@ def narrative(sample: Sample) -> Score:
     lexicon = SkillLexicon.default()
     source_text = sample.grounding_text
     source_words = stems_and_parts(source_text)
+    families = Families(source_text)
     units = source_units(sample)
     lines = free_text(spelled_like_source(sample.output, source_text))
     offenses = [
         Offense("narrative", span, detail, path)
         for path, text in lines
         if ".keywords." not in path and not copied_from_source(text, units, source_text)
-        for _, span, detail in new_content(contract_expansions(text, source_text), source_words, lexicon)
+        for _, span, detail in new_content(
+            contract_expansions(text, source_text), source_words, lexicon, families, source_text
+        )
     ]
     bad = {o.path for o in offenses}
     value = ratio(sum(1 for path, _ in lines if path not in bad), len(lines))

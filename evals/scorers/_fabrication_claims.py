@@ -1,0 +1,167 @@
+"""The claims check of `fabrication`: seniority and credit words ("led", "award-winning", "expert")
+must be the source's.
+
+A claim word the source never uses is an offense, except where the source already says it:
+
+- in another word of its group, on the line this one restates ("Headed the transition" for "Led
+  the transition", "top" for "best", "Launched" for "Shipped");
+- as a person who leads, for "leader" ("developing associates into leaders" for associates
+  "promoted to assistant manager"; "Customer support leader" for a Director of Customer Support);
+- as arithmetic, for "doubled" ("more than doubled ticket deflection" for "from 12% to 27%");
+- as a plainer verb on a thing, for "managed" and its kin when no people are its object
+  ("Managed engineering change orders" for "Process ECOs"); "managed a team" stays a claim;
+- as praise of a skill the source states, for "expert" and "expertise" ("Deep expertise in running
+  Kubernetes" where the source runs Kubernetes): puffery, not a new fact.
+
+And a claim word the source does use elsewhere is still an offense when it takes credit on a line
+whose source line gives none: "Led the SAP IBP rollout" for "Key user on the SAP IBP rollout".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Protocol
+
+from app.grounding import SkillLexicon, content_words, stem, without_quantities
+from app.pipeline import CLAIM_STEMS, LEADERSHIP_STEMS, SUPERLATIVE_STEMS
+from evals.scorers._fabrication_credentials import certification_offenses
+from evals.scorers._fabrication_numbers import multiple_fits
+
+
+class ClaimSource(Protocol):
+    text: str
+    norm: str
+    stems: set[str]
+    skills: set[str]
+    lines: list[set[str]]
+    line_texts: list[str]
+    credentials: str
+
+
+_CERTIFICATION_STEMS = frozenset(stem(w) for w in ("certified", "certification"))
+# Ways to say something was put in users' hands: "Launched" may restate "Shipped".
+_RELEASE_STEMS = frozenset(
+    stem(w)
+    for w in "launched launch shipped ship released release deployed deploy delivered deliver rolled".split()
+)
+_LEADER_STEMS = frozenset(stem(w) for w in ("leader", "leaders", "leadership"))
+_LEADS_STEMS = LEADERSHIP_STEMS | frozenset(
+    stem(w) for w in "manager director supervisor head chief lead leader principal captain".split()
+)
+_MULTIPLE_STEMS = {stem(w): w for w in ("doubled", "tripled")}
+_PRAISE_STEMS = frozenset(stem(w) for w in ("expert", "expertise"))
+# Verbs of credit: on a line whose source line gives no credit, each is a claim.
+_CREDIT_STEMS = frozenset(
+    stem(w)
+    for w in "led lead leading headed spearheaded directed oversaw owned supervised architected pioneered".split()
+)
+# The same verbs as verbs: "Led", "owned"; "Lead" and "Own" only opening a line ("Team Lead" is a title).
+_CREDIT_VERB_RE = re.compile(
+    r"(?i)(?<![\w-])(led|leading|headed|spearheaded|directed|oversaw|owned|supervised|architected|pioneered)\b"
+    r"|^\W*(lead|own|oversee|direct|head)\b"
+)
+_PEOPLE = re.compile(
+    r"(?i)\b(?:team|teams|staff|people|person|employees|engineers|nurses|associates|agents|reports|"
+    r"managers|leads|analysts|developers|designers|volunteers|interns|crew|crews|group|department|"
+    r"direct reports|hires|planners|technicians|workers|members|students|specialists|patients?|"
+    r"clients|customers|accounts|caseload)\b"
+)
+
+
+def claim_offenses(text: str, src: ClaimSource, lexicon: SkillLexicon) -> list[tuple[str, str, str]]:
+    words = content_words(without_quantities(text))
+    claimed = {w for w in words if w in CLAIM_STEMS} - src.stems
+    for group in (LEADERSHIP_STEMS, SUPERLATIVE_STEMS, _RELEASE_STEMS):
+        if claimed & group and _restates(group, set(words), src):
+            claimed -= group  # "Headed the transition" for "Led the transition", "top" for "best"
+    if claimed & _CERTIFICATION_STEMS and not certification_offenses(text, src):
+        claimed -= _CERTIFICATION_STEMS  # "ACLS and BLS certified": the credentials check grounds it
+    if claimed & _LEADER_STEMS and src.stems & _LEADS_STEMS:
+        claimed -= _LEADER_STEMS
+    claimed -= {
+        w for w in claimed & set(_MULTIPLE_STEMS) if multiple_fits(_MULTIPLE_STEMS[w], text, src.line_texts)
+    }
+    found = []
+    for m in re.finditer(r"[A-Za-z-]+", text):
+        word = stem(m.group(0).lower())
+        if word not in claimed:
+            continue
+        claimed.discard(word)
+        after = _clause_after(text, m.end())
+        plain = word in LEADERSHIP_STEMS and word not in _CREDIT_STEMS
+        if plain and not _PEOPLE.search(after) and _restated_line(set(words) - LEADERSHIP_STEMS, src):
+            continue  # "Managed engineering change orders" for "Process ECOs"
+        if word in _PRAISE_STEMS and _praises_a_stated_skill(text, m.start(), src, lexicon):
+            continue
+        found.append(("claim", m.group(0), "the source never claims this"))
+    return found + _credit_on_a_line_without_it(text, set(words), src) + _award_titles(text, src)
+
+
+_AWARD_RE = re.compile(
+    r"(?i)\b(?:[\w'-]+\s+){1,3}of\s+the\s+(?:year|month|quarter)\b|\bpresident'?s\s+club\b"
+)
+
+
+def _award_titles(text: str, src: ClaimSource) -> list[tuple[str, str, str]]:
+    """ "Named the district's Counselor of the Year": an award by its title, which the source must
+    state ("Planner of the Year" or the words of it)."""
+    found = []
+    for m in _AWARD_RE.finditer(text):
+        title = re.sub(r"(?i)^.*?\b(?=\w+\s+of\s+the\b)", "", m.group(0))
+        if not re.search(re.escape(title), src.text, re.IGNORECASE):
+            found.append(("claim", m.group(0), "the source names no such award"))
+    for m in _NAMED_AWARD_RE.finditer(text):
+        words = set(content_words(without_quantities(m.group(1))))
+        if words and not any(words <= line for line in src.lines):
+            found.append(("claim", m.group(0), "the source names no such award"))  # "national" for "regional"
+    return found
+
+
+# "2017 national visual merchandising award": the words that name an award, on one source line.
+_NAMED_AWARD_RE = re.compile(r"(?i)\b((?:[\w'-]+\s+){1,4}?)(?:award|prize|medal)s?\b")
+
+
+def _clause_after(text: str, at: int) -> str:
+    return re.split(r"[,;.:()]|\band\b", text[at:], maxsplit=1)[0]
+
+
+def _praises_a_stated_skill(text: str, at: int, src: ClaimSource, lexicon: SkillLexicon) -> bool:
+    clause = re.split(r"[;.]", text[at:], maxsplit=1)[0]
+    before = re.split(r"[;.,]", text[:at])[-1]
+    named = {m.canonical for m in lexicon.find(before + " " + clause)}
+    return bool(named & src.skills)
+
+
+def _restated_line(others: set[str], src: ClaimSource) -> list[int]:
+    """The source lines this output line restates: two or more of its content words, and at least a
+    third of the shorter line's."""
+    return [
+        i for i, line in enumerate(src.lines) if len(line & others) >= max(2, min(len(others), len(line)) / 3)
+    ]
+
+
+def _credit_on_a_line_without_it(text: str, words: set[str], src: ClaimSource) -> list[tuple[str, str, str]]:
+    """ "Led the SAP IBP rollout" for "Key user on the SAP IBP rollout": a credit verb the source
+    uses elsewhere, on a line restating one that gives no credit (in any word of the group)."""
+    verbs = [m.group(1) or m.group(2) for m in _CREDIT_VERB_RE.finditer(text)]
+    spans = [v for v in verbs if stem(v.lower()) in src.stems]
+    if not spans:
+        return []
+    restated = _restated_line(words - LEADERSHIP_STEMS, src)
+    if not restated or any(
+        src.lines[i] & _LEADS_STEMS or _CREDIT_VERB_RE.search(src.line_texts[i]) for i in restated
+    ):
+        return []
+    return [("claim", spans[0], "the line it restates gives no such credit")]
+
+
+def _restates(group: frozenset[str], words: set[str], src: ClaimSource) -> bool:
+    """Whether a source line this output line restates already says it in another word of the
+    group (led, ran, supervised...): a line that shares two or more of the output line's other
+    content words, and at least a third of the shorter line's (a merged line restates each of
+    its sources)."""
+    others = words - group
+    return any(
+        len(line & others) >= max(2, min(len(others), len(line - group)) / 3) and bool(line & group)
+        for line in src.lines
+    )

@@ -1,0 +1,123 @@
+"""The numbers check of `fabrication`: every quantity an output line states must be the source's,
+of the same thing, with what qualifies it.
+
+A number is grounded when the source states it (a figure in words or digits alike) on a line this
+one restates; or when the source's own figures give it (golden/README.md, "Derived numbers": years
+from its dates, a change from a before and an after, a count of what a line lists). It is still an
+offense when it carries a qualifier the source gives another number ("28 full-time associates" for
+"28 associates (6 full-time, 22 part-time)"), drops the percentile or median it was measured by, or
+turns two figures the source states into a change it never states ("CSAT raised from 92% to 94%").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Protocol
+
+from app.grounding import (
+    PartialDate,
+    Quantity,
+    SkillLexicon,
+    content_words,
+    find_quantities,
+    without_quantities,
+)
+from evals.scorers._fabrication_numbers import (
+    change_invented,
+    listed_counts,
+    measure_dropped,
+    percent_change_fits,
+    qualifier_moved,
+    years_claimed,
+    years_fit,
+)
+
+
+class MetricSource(Protocol):
+    """What the numbers check reads of the source (`fabrication._Source` is one)."""
+
+    quantities: list[Quantity]
+    dates: list[PartialDate]
+    line_texts: list[str]
+    lines: list[set[str]]
+    line_quantities: list[list[Quantity]]
+    spans: list[tuple[float, float]]
+
+
+def metric_offenses(text: str, src: MetricSource, lexicon: SkillLexicon) -> list[tuple[str, str, str]]:
+    found = []
+    words = set(content_words(without_quantities(text)))
+    for q in find_quantities(text):
+        if _is_year(q.value, src.dates) or _part_of_a_name(text, q):
+            continue
+        if not any(q.matches(k) for k in src.quantities):
+            if not _derived(text, q, words, src):
+                found.append(("metric", _original_span(text, q.raw), _unstated(text, q, src)))
+        elif not _on_a_line_restated(q, words, src) and not _derived(text, q, words, src):
+            found.append(("metric", _original_span(text, q.raw), "the source states it of something else"))
+        else:
+            found += _qualified_otherwise(text, q, words, src)
+    sharing = [src.line_texts[i] for i, line in enumerate(src.lines) if line & words]
+    if (change := change_invented(text, sharing, src.line_texts)) is not None:
+        clause, before, after = change
+        found.append(("metric", clause, f"the source states {before:g} and {after:g}, never as a change"))
+    return found
+
+
+def _restated_lines(words: set[str], src: MetricSource) -> list[str]:
+    return [src.line_texts[i] for i, line in enumerate(src.lines) if len(line & words) >= 2]
+
+
+def _qualified_otherwise(
+    text: str, q: Quantity, words: set[str], src: MetricSource
+) -> list[tuple[str, str, str]]:
+    """A number the source states, now of another qualifier ("28 full-time associates" for "28
+    associates (6 full-time, ...)") or without what it measured ("latency" for "p99 latency")."""
+    restated = _restated_lines(words, src)
+    span = _original_span(text, q.raw)
+    if qualifier_moved(text, q, restated):
+        return [("metric", span, "the source says this of another number")]
+    if (lost := measure_dropped(text, q, restated)) is not None:
+        return [("metric", span, f"the source's {lost!r} is dropped from this number")]
+    return []
+
+
+def _part_of_a_name(text: str, q: Quantity) -> bool:
+    """ "Lean Six Sigma": a number word capitalised inside a name, not a quantity."""
+    return q.raw.isalpha() and re.search(rf"\b{q.raw.capitalize()}\s+[A-Z][a-z]", text) is not None
+
+
+def _derived(text: str, q: Quantity, words: set[str], src: MetricSource) -> bool:
+    """A number the source's own figures give (golden/README.md, "Derived numbers"): years from its
+    dates, a change from a before and an after, a count of the items a line lists."""
+    if years_claimed(text, q):
+        return years_fit(text, q, src.spans)
+    restated = [src.line_texts[i] for i, line in enumerate(src.lines) if len(line & words) >= 2]
+    if percent_change_fits(q, restated):
+        return True
+    return q.unit == "" and q.value.is_integer() and int(q.value) in listed_counts(restated)
+
+
+def _unstated(text: str, q: Quantity, src: MetricSource) -> str:
+    if years_claimed(text, q) and src.spans:
+        return "more years than the source's dates allow"
+    return "no such number in the source"
+
+
+def _on_a_line_restated(q: Quantity, words: set[str], src: MetricSource) -> bool:
+    """Whether a source line that states this number shares two content words with the output
+    line: "Trained 24 new hires" is not grounded by a source's "24-bed unit". A line that shares
+    two words with no source line (a new summary) is judged by the whole source."""
+    sharing = [i for i, line in enumerate(src.lines) if len(line & words) >= 2]
+    if not sharing:
+        return True
+    return any(q.matches(k) for i in sharing for k in src.line_quantities[i])
+
+
+def _is_year(value: float, src_dates: list[Any]) -> bool:
+    return value.is_integer() and 1950 <= value <= 2100 and any(d.year == int(value) for d in src_dates)
+
+
+def _original_span(text: str, normalized_raw: str) -> str:
+    match = re.search(re.escape(normalized_raw), text, re.IGNORECASE)
+    return match.group(0) if match else normalized_raw

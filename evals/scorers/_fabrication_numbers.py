@@ -1,0 +1,253 @@
+"""Numbers a rewrite derives from the source, which `fabrication` reads as grounded.
+
+A judgement call (golden/README.md, "Derived numbers"): a figure computed from what the source
+states is a restatement, not an invention, when the arithmetic holds.
+
+- **Years from dates**: "14 years in specialty retail" for roles dated 2012 to now; "11+ years"; "the
+  last five" (years) of a role since 2021. Any span from one of the source's start dates to one of
+  its end dates (an open role ends today) may be meant; a plain figure must be that span give or
+  take a year, "N+", "over N" or "more than N" at least N. More years than any span allows is an
+  invention.
+- **A change computed from a before and an after** on the source line the output line restates:
+  "50%" for "from two days to one", "more than doubled" for "from 12% to 27%" (claims check).
+- **A count of what the source lists**: "three locations" for "Austin, Dublin, and Manila".
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from datetime import date
+from itertools import pairwise
+from typing import Any
+
+from app.grounding import (
+    PRESENT,
+    RANGE_RE,
+    Quantity,
+    expand_year_ranges,
+    find_quantities,
+    normalize_text,
+    parse_date,
+)
+
+_YEARS_AFTER = re.compile(r"^\s*\+?\s*(?:and a half\s+)?(?:full\s+|more\s+|plus\s+)?-?(?:years?|yrs?)\b")
+_LAST_BEFORE = re.compile(r"\b(?:last|past|first|previous|recent)\s*$")
+_AT_LEAST_BEFORE = re.compile(r"\b(?:over|more than|at least|nearly|almost|about|around|roughly)\s*$")
+
+
+def today() -> date:
+    """The day an open role ends: today, or `TAILOR_TODAY` (ISO) to measure a labelled batch on the
+    day it was written (its "14 years" were computed then)."""
+    pinned = os.environ.get("TAILOR_TODAY")
+    return date.fromisoformat(pinned) if pinned else date.today()
+
+
+def _months(d: date) -> int:
+    return d.year * 12 + d.month - 1
+
+
+def _bounds(value: str | None) -> tuple[int, int] | None:
+    """The earliest and latest month a date string may mean ("2019" is any month of 2019)."""
+    if value is None:
+        now = _months(today())
+        return now, now
+    parsed = parse_date(value)
+    if parsed is None or parsed is PRESENT:
+        return None
+    if parsed.month:
+        month = parsed.year * 12 + parsed.month - 1
+        return month, month
+    return parsed.year * 12, parsed.year * 12 + 11
+
+
+def career_spans(
+    source: dict[str, Any], ranges: Iterable[tuple[str, str | None]] = ()
+) -> list[tuple[float, float]]:
+    """Every (shortest, longest) number of years from one start date of the source's roles to one
+    of their end dates (an open role ends today)."""
+    dated = [
+        (str(e["startDate"]), str(e["endDate"]) if e.get("endDate") else None)
+        for section in ("work", "volunteer")
+        for e in source.get(section) or []
+        if isinstance(e, dict) and e.get("startDate")
+    ]
+    dated += list(ranges)
+    starts = [b for s, _ in dated if (b := _bounds(s))]
+    ends = [b for _, e in dated if (b := _bounds(e))]
+    spans = []
+    for s_low, s_high in starts:
+        for e_low, e_high in ends:
+            if e_high >= s_low:
+                spans.append((max(0, e_low - s_high) / 12, (e_high - s_low + 1) / 12))
+    return spans
+
+
+def text_ranges(text: str) -> list[tuple[str, str | None]]:
+    """Date ranges a text resume states on its lines, for a source whose parse missed its roles."""
+    found = []
+    for line in text.splitlines():
+        for m in RANGE_RE.finditer(normalize_text(expand_year_ranges(line))):
+            start, end = parse_date(m.group("start")), parse_date(m.group("end"))
+            if start is not None and start is not PRESENT and end is not None:
+                found.append((start.iso(), None if end is PRESENT else end.iso()))
+    return found
+
+
+def years_claimed(text: str, q: Quantity) -> bool:
+    """Whether `q` counts years: "14 years", "11+ years", "the last five" in a sentence about years."""
+    norm = normalize_text(text)
+    if _YEARS_AFTER.match(norm[q.end :]):
+        return True
+    sentence_end = norm.find(".", q.end)
+    sentence = norm[norm.rfind(".", 0, q.start) + 1 : sentence_end if sentence_end > 0 else None]
+    return bool(_LAST_BEFORE.search(norm[: q.start])) and re.search(r"\byears?\b", sentence) is not None
+
+
+def years_fit(text: str, q: Quantity, spans: list[tuple[float, float]]) -> bool:
+    """Whether some span of the source's dates allows the years `q` claims."""
+    norm = normalize_text(text)
+    at_least = bool(_AT_LEAST_BEFORE.search(norm[: q.start])) or norm[q.end : q.end + 2].lstrip().startswith(
+        "+"
+    )
+    n = q.value
+    for shortest, longest in spans:
+        if at_least and longest >= n - 0.25:
+            return True
+        if shortest - 1.5 <= n <= longest + 1:
+            return True
+    return False
+
+
+_TO_GAP = re.compile(r"\s*(?:[a-z%$/.]+\s+){0,3}(?:to|→|->|down to|up to)\s*", re.IGNORECASE)
+
+
+def before_after(line: str) -> list[tuple[float, float]]:
+    """The (before, after) pairs a line states: "from two days to one", "from 12% to 27%", "35 → 9"."""
+    norm = normalize_text(line)
+    found = [(q.start, q.end, q.value) for q in find_quantities(line)]
+    found += [(m.start(), m.end(), 1.0) for m in re.finditer(r"\bone\b", norm)]
+    found.sort()
+    return [
+        (a, b) for (_, a_end, a), (b_start, _, b) in pairwise(found) if _TO_GAP.fullmatch(norm[a_end:b_start])
+    ]
+
+
+def percent_change_fits(q: Quantity, lines: Iterable[str]) -> bool:
+    """ "50%" for a line that goes "from two days to one": the change from its before to its after."""
+    if q.unit != "%":
+        return False
+    return any(
+        a > 0 and abs(abs(b - a) / a * 100 - q.value) <= 1.0 for line in lines for a, b in before_after(line)
+    )
+
+
+_MULTIPLES = {
+    "doubled": 2.0,
+    "tripled": 3.0,
+    "quadrupled": 4.0,
+    "twofold": 2.0,
+    "threefold": 3.0,
+    "fourfold": 4.0,
+}
+
+
+def multiple_fits(word: str, text: str, lines: Iterable[str]) -> bool:
+    """ "more than doubled ticket deflection" for a line that goes "from 12% to 27%"."""
+    factor = _MULTIPLES.get(word.lower())
+    if factor is None:
+        return False
+    before = normalize_text(text)
+    at = before.find(word.lower())
+    hedge = before[max(0, at - 14) : at]
+    low, high = (factor, 1e9) if re.search(r"more than|over", hedge) else (factor * 0.8, factor * 1.15)
+    return any(a > 0 and low <= b / a <= high for line in lines for a, b in before_after(line))
+
+
+_LIST_ITEM_SPLIT = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
+
+
+def listed_counts(lines: Iterable[str]) -> set[int]:
+    """How many items each list of the lines names: "across Austin, Dublin, and Manila" is 3."""
+    counts = set()
+    for line in lines:
+        for segment in re.split(r"[;:()\[\]]|\.\s", line):
+            if "," not in segment and " and " not in segment:
+                continue
+            tail = re.split(r"\b(?:across|in|at|for|with|including|of|on|from)\s+", segment)[-1]
+            items = [i for i in _LIST_ITEM_SPLIT.split(tail) if i.strip()]
+            if len(items) >= 2:
+                counts.add(len(items))
+    return counts
+
+
+_WORD_AFTER = re.compile(r"\s*([a-z][a-z-]{3,})")
+_MODIFIERS = frozenset(
+    "new senior junior active direct total permanent temporary seasonal certified licensed".split()
+)
+
+
+def qualifier_moved(text: str, q: Quantity, lines: Iterable[str]) -> bool:
+    """ "28 full-time associates" for "28 associates (6 full-time, 22 part-time)": the word the output
+    puts after the number follows another number on the source line that states this one."""
+    after = _WORD_AFTER.match(normalize_text(text)[q.end :])
+    if after is None:
+        return False
+    word = after.group(1)
+    if "-" not in word and word not in _MODIFIERS:
+        return False  # "7 years", "4 agents": a unit or a noun, not a qualifier of the number
+    stating = [line for line in lines if any(q.matches(k) for k in find_quantities(line))]
+    for line in stating:
+        norm = normalize_text(line)
+        for k in find_quantities(line):
+            said = _WORD_AFTER.match(norm[k.end :])
+            if said is not None and said.group(1) == word and q.matches(k):
+                return False
+    return any(
+        (said := _WORD_AFTER.match(normalize_text(line)[k.end :])) is not None and said.group(1) == word
+        for line in stating
+        for k in find_quantities(line)
+        if not q.matches(k)
+    )
+
+
+# What a number measures, dropped: "p99 latency" as "latency", "median first reply time" as "first
+# reply time": a percentile or a median read as every case. (Faithful rewrites in batches 1-4 drop
+# "average", "up to" and "about"; a rate such as "annual" is read over a whole clause, too loosely to
+# judge here: `specificity` reports those.)
+_MEASURE_KEYS = re.compile(r"^(?:p\d+(?:\.\d+)?|median)$")
+
+
+def measure_dropped(text: str, q: Quantity, lines: Iterable[str]) -> str | None:
+    """The measure of `q` that the source line restated by this one gives and this one drops."""
+    from app.grounding import dropped_qualifiers
+
+    for line in lines:
+        for lost in dropped_qualifiers(line, text):
+            if _MEASURE_KEYS.match(lost.key) and any(q.matches(n) for n in lost.quantities):
+                return lost.raw
+    return None
+
+
+_CHANGE_RE = re.compile(
+    r"(?i)\b(?:raised|rose|increased|grew|lifted|improved|boosted|cut|reduced|lowered|dropped|decreased"
+    r"|fell|went|moved|climbed|down|up)\b[^.;]{0,60}?\bfrom\s"
+)
+
+
+def change_invented(
+    text: str, lines: Iterable[str], source_lines: Iterable[str]
+) -> tuple[str, float, float] | None:
+    """ "CSAT raised from 92% to 94%" for "CSAT steady between 92% and 94%": a before and an after the
+    source states as numbers, but never as a change (on any line)."""
+    stated = {pair for line in source_lines for pair in before_after(line)}
+    restated = list(lines)
+    values = [{k.value for k in find_quantities(line)} for line in restated]
+    for clause in re.split(r";\s|\.\s|\.$", text):
+        if not _CHANGE_RE.search(clause):
+            continue  # "ranges from $150,000 to $2.1M", "eight to ten procedures": a range, not a change
+        for a, b in before_after(clause):
+            if (a, b) not in stated and any(a in v and b in v for v in values):
+                return clause.strip(), a, b
+    return None
