@@ -184,3 +184,15 @@ def test_json_log_lines_carry_the_ids_of_their_request_and_job() -> None:
         ("job.start", "req-9", "job-9"),
     ]
     assert lines[1]["attempt"] == 1
+
+
+def test_usage_is_metered_per_job_when_jobs_share_a_process(
+    fake_llm: ScriptedLLM, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with api_client(monkeypatch) as client:
+        alone = wait_for_job(client, client.post("/v1/jobs", json={"resume": RESUME, "jd": JD}).json()["job_id"])
+        ids = [client.post("/v1/jobs", json={"resume": RESUME, "jd": JD + f"\n{n}"}).json()["job_id"] for n in "ab"]
+        together = [wait_for_job(client, job_id) for job_id in ids]
+    calls = alone["result"]["usage"]["calls"]
+    assert calls > 0
+    assert [job["result"]["usage"]["calls"] for job in together] == [calls, calls]  # never each other's
