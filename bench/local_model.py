@@ -52,7 +52,7 @@ def pipeline_phase(resume: str, jd: str, pipeline: str, out: str) -> None:
 def raw_phase(calls_file: str, out: str) -> None:
     from llama_cpp import Llama
 
-    from app.models._local import gguf_path
+    from app.models import gguf_path
     from app.settings import get_settings
 
     settings = get_settings()

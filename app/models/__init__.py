@@ -7,6 +7,7 @@ Importing this package is cheap; litellm and llama.cpp load on the first call th
 from app.models._cache import ResponseCache, cache_location, close_response_caches, shared_response_cache
 from app.models._client import ModelClient
 from app.models._faults import BREAKERS, CircuitBreakers, CircuitView
+from app.models._local import gguf_path
 from app.models._plugin import ALL_PARAMS, Price, ProviderCall, ProviderInfo, ProviderPlugin, ProviderReply
 from app.models._providers import (
     PROVIDERS,
@@ -48,6 +49,7 @@ __all__ = [
     "cache_location",
     "close_response_caches",
     "ensure_installed",
+    "gguf_path",
     "provider_info",
     "register_plugin",
     "register_provider",
