@@ -112,6 +112,15 @@ class TailorSettings(BaseSettings):
     )
     worker_queue: str = Field(default="jobs", description="The Celery queue jobs are sent to.")
     worker_visibility_s: float = Field(default=600.0, gt=0, description="Broker redelivers an unacked job after this.")
+    celery_broker_url: str | None = Field(
+        default=None,
+        validation_alias="CELERY_BROKER_URL",
+        description="Broker for distributed evaluations (amqp://guest:guest@host:5672//); default: REDIS_URL.",
+    )
+    eval_queue: str = Field(default="eval", description="The Celery queue evaluation cases are sent to.")
+    eval_worker_wait_s: float = Field(
+        default=30.0, ge=0, description="How long `--backend celery` waits for a worker on the eval queue."
+    )
     fallback_model: str | None = Field(default=None, description="Answers when a model's provider is unavailable.")
     circuit_failures: int = Field(default=5, ge=1, description="Consecutive provider faults that open a model's circuit.")
     circuit_open_s: float = Field(default=30.0, gt=0, description="How long an open circuit fails calls fast.")

@@ -2,6 +2,7 @@
 that answers after a fixed latency L, at concurrency C. Whole processes are timed, imports included.
 
     python bench/eval_throughput.py [--n 400] [--latency-ms 200] [--concurrency 16]
+    python bench/eval_throughput.py --backend celery --workers 2 [--n 4000] [--concurrency 16]
 
 Prints the cold run's wall time beside the ideal N*L/C and their ratio, where the time went
 (interpreter start and imports, the first call, the calls, the summary), and a warm-cache re-run's
@@ -10,6 +11,13 @@ wall time with its model-call count (0 expected).
 The per-case work is the runner's own: the semaphore, retries, the LLM cache, one ChatRequest through
 litellm, the cheap deterministic scorers (structure, usage), the append-only results file and the
 summary. The tailoring pipeline's own per-case cost is measured by bench/local_model.py.
+
+With `--backend celery`, the same N cases go through `tailor eval --backend celery --solver one-call`
+to W workers (`tailor worker --queues <queue> --concurrency C/W`, already started and warm), with the
+state store on a fresh PostgreSQL database, Redis as broker and as the shared response cache. Its
+efficiency is the ideal N*L/C over the time from the first message sent to the last record written
+(`dispatch.json`); the submitting process's whole wall time is printed beside it, and then the local
+backend's run (the same N, L and C in one process), so both figures come from one run.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,11 +130,117 @@ def timed_worker(
     return wall, json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def _wait_ready(broker: str, queue: str, workers: list[subprocess.Popen[bytes]], logs: list[Path]) -> None:
+    """Until every worker answers on the queue (they log at warning level: no "ready" line to read)."""
+    from celery import Celery
+
+    app = Celery("bench", broker=broker, set_as_current=False)
+    deadline = time.monotonic() + 120
+    try:
+        while True:
+            replies = app.control.inspect(timeout=1.0).active_queues() or {}
+            ready = [n for n, qs in replies.items() if any(q.get("name") == queue for q in qs or [])]
+            if len(ready) >= len(workers):
+                return
+            dead = [log for proc, log in zip(workers, logs, strict=True) if proc.poll() is not None]
+            if dead or time.monotonic() > deadline:
+                where = dead[0] if dead else logs[0]
+                raise SystemExit(f"worker did not start: {where.read_text(errors='replace')[-800:]}")
+    finally:
+        app.close()
+
+
+def _fresh_database(server: str) -> tuple[str, Callable[[], None]]:
+    import secrets
+
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    name = f"tailor_bench_{secrets.token_hex(4)}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+                               {"n": name})  # fmt: skip
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+    return f"{server}/{name}", drop
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process (Linux /proc), 0 where unreadable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def celery_run(args: argparse.Namespace, tmp: Path, env: dict[str, str], port: int) -> dict[str, float]:
+    """W warm workers, then one timed `tailor eval --backend celery`; its figures."""
+    import redis
+
+    for url in (args.broker, args.cache):
+        redis.Redis.from_url(url).flushdb()
+    state, drop = _fresh_database(args.postgres)
+    queue = f"eval-bench-{os.getpid()}"
+    env = {**env, "TAILOR_STATE_URL": state, "REDIS_URL": args.broker, "TAILOR_CACHE_URL": args.cache,
+           "TAILOR_EVAL_QUEUE": queue}  # fmt: skip
+    per_worker = max(1, args.concurrency // args.workers)
+    workers: list[subprocess.Popen[bytes]] = []
+    logs = [tmp / f"worker{i}.log" for i in range(args.workers)]
+    try:
+        for log in logs:
+            with log.open("wb") as sink:
+                workers.append(subprocess.Popen(
+                    [sys.executable, "-m", "app", "worker", "--queues", queue, "--concurrency", str(per_worker),
+                     "--log-level", "warning"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=sink))  # fmt: skip
+        _wait_ready(args.broker, queue, workers, logs)
+        calls_before = _requests(port)
+        out = tmp / "celery"
+        cmd = [sys.executable, "-m", "app", "eval", "--dataset", f"{tmp / 'ds'}:all", "--model", "openai/stub",
+               "--solver", "one-call", "--scorers", "structure,usage", "--no-track", "--backend", "celery",
+               "--concurrency", str(args.concurrency), "--out", str(out), "--json"]  # fmt: skip
+        start = time.perf_counter()
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=ROOT, check=False)
+        wall = time.perf_counter() - start
+        if done.returncode != 0:
+            raise SystemExit(f"celery run failed: {done.stderr.strip()[-800:]}")
+        cpu_s = sum(_cpu_seconds(proc.pid) for proc in workers)
+        dispatch = json.loads((out / "dispatch.json").read_text())
+        summary = json.loads(done.stdout)
+        return {
+            "wall_s": wall,
+            "span_s": dispatch["last_recorded_at"] - dispatch["first_sent_at"],
+            "send_s": dispatch["last_sent_at"] - dispatch["first_sent_at"],
+            "cases": summary["cases"]["ok"],
+            "calls": _requests(port) - calls_before,
+            "worker_cpu_s": cpu_s,
+        }
+    finally:
+        for proc in workers:
+            proc.terminate()
+        for proc in workers:
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        drop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=400)
     parser.add_argument("--latency-ms", type=float, default=200.0)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--backend", choices=("local", "celery"), default="local")
+    parser.add_argument("--workers", type=int, default=2, help="Celery workers (--backend celery)")
+    parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432")
+    parser.add_argument("--broker", default="redis://127.0.0.1:6379/9")
+    parser.add_argument("--cache", default="redis://127.0.0.1:6379/8")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--dataset", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
@@ -146,6 +261,8 @@ def main() -> None:
             port = int(server.stdout.readline().split()[1])
             env = {**os.environ, "OPENAI_API_KEY": "sk-stub", "OPENAI_API_BASE": f"http://127.0.0.1:{port}/v1",
                    "TAILOR_DATA_DIR": str(tmp / "data"), "LITELLM_LOCAL_MODEL_COST_MAP": "True"}  # fmt: skip
+            if args.backend == "celery":
+                distributed = celery_run(args, tmp, env, port)
             cold_wall, cold = timed_worker(tmp / "ds", tmp / "cold", args.concurrency, env)
             calls_cold = _requests(port)
             warm_wall, warm = timed_worker(tmp / "ds", tmp / "warm", args.concurrency, env)
@@ -155,6 +272,29 @@ def main() -> None:
             server.wait(timeout=10)
 
     ideal = args.n * args.latency_ms / 1000 / args.concurrency
+    if args.backend == "celery":
+        print(
+            f"celery backend: N={args.n} cases, one model call each, L={args.latency_ms:.0f} ms, C={args.concurrency}, "
+            f"W={args.workers} workers x {max(1, args.concurrency // args.workers)} threads"
+        )
+        span = distributed["span_s"]
+        print(
+            f"  first message sent to last record written {span:6.2f} s   ideal N·L/C {ideal:5.2f} s   "
+            f"efficiency {ideal / span:4.2f}   model calls {distributed['calls']:.0f}   cases ok {distributed['cases']:.0f}"
+        )
+        print(
+            f"  whole submitting process {distributed['wall_s']:6.2f} s (efficiency {ideal / distributed['wall_s']:4.2f}); "
+            f"sending the {args.n} messages took {distributed['send_s']:4.2f} s"
+        )
+        print(
+            f"  workers' CPU {distributed['worker_cpu_s']:6.2f} s in all: "
+            f"{distributed['worker_cpu_s'] / max(1, args.n) * 1000:4.1f} ms per case"
+        )
+        local_span = cold["run_s"]
+        print(
+            f"  local backend, same run: {local_span:6.2f} s from the first case to the summary "
+            f"(efficiency {ideal / local_span:4.2f}); whole process {cold_wall:6.2f} s (efficiency {ideal / cold_wall:4.2f})"
+        )
     print(
         f"eval throughput: N={args.n} cases, one model call each, L={args.latency_ms:.0f} ms, C={args.concurrency}"
     )

@@ -42,6 +42,11 @@ class EvalRequest:
     track: bool = True
     judge_n: int = 1
     out: Path | None = None
+    backend: str = "local"  # or "celery": cases run on workers (evals.distributed)
+    solver: str = "tailoring"  # or "one-call": one model call per case, a throughput probe
+
+
+BACKENDS = ("local", "celery")
 
 
 def _scorer_names(request: EvalRequest) -> list[str]:
@@ -73,7 +78,7 @@ def plan_evaluation(request: EvalRequest) -> EvalPlan:
     from app.registry import open_registry
     from app.services import resolve_pipeline
     from evals.datasets import open_dataset
-    from evals.runner import EvalPlan, JudgeInfo
+    from evals.runner import SOLVERS, EvalPlan, JudgeInfo
 
     settings = get_settings()
     registry = open_registry()
@@ -93,8 +98,13 @@ def plan_evaluation(request: EvalRequest) -> EvalPlan:
         latest = CalibrationStore(settings.state).latest(judge_info.version or "")
         if latest is not None:  # calibrated is not the same as trustworthy: carry the agreement too
             judge_info.kappa = {r.rubric: r.kappa for r in latest.rubrics}
+    if request.solver not in SOLVERS:
+        from app.errors import InputError
+
+        raise InputError(f"unknown solver {request.solver!r}: one of {', '.join(SOLVERS)}")
     return EvalPlan(
         pipeline=pipeline,
+        solver_name=request.solver,
         dataset=dataset,
         scorers=names,
         concurrency=request.concurrency,
@@ -104,6 +114,20 @@ def plan_evaluation(request: EvalRequest) -> EvalPlan:
         scorer_kwargs=scorer_kwargs,
         code=code_hash(settings.code_root),
     )
+
+
+def cases_done(plan: EvalPlan, settings: Any) -> int:
+    """Cases of the plan already recorded: in its results folder, or (a distributed run) in the store."""
+    from app.state import open_state
+    from evals.runner import CASES_FILE, read_records
+
+    in_folder = sum(1 for r in read_records(plan.run_dir(settings) / CASES_FILE) if r.status == "ok")
+    run_key = plan.config_hash()
+    store = open_state(settings.state)
+    entry = store.get_run(run_key)
+    if entry is None or entry.backend != "celery":
+        return in_folder
+    return max(in_folder, store.run_counts(run_key).ok)
 
 
 async def evaluate(
@@ -122,18 +146,28 @@ async def evaluate(
     from evals.runner import read_summary, run_eval
 
     settings = get_settings()
+    if request.backend not in BACKENDS:
+        from app.errors import InputError
+
+        raise InputError(f"unknown backend {request.backend!r}: one of {', '.join(BACKENDS)}")
     plan = plan or plan_evaluation(request)
     plan.only = only
     tracer = None
-    if request.track:
-        from evals.tracking import MlflowTracer
+    if request.backend == "celery":  # workers run the cases; their traces are not collected here
+        from evals.distributed import run_eval_distributed
 
-        tracer = MlflowTracer.for_pipeline(plan.pipeline, tracking_uri=settings.tracking)
-        plan.solver = _traced_solver(plan, settings, tracer)
-    folder = Path(await run_eval(plan, settings, progress=on_case))
+        folder = Path(await run_eval_distributed(plan, settings, progress=on_case))
+    else:
+        if request.track:
+            from evals.tracking import MlflowTracer
+
+            tracer = MlflowTracer.for_pipeline(plan.pipeline, tracking_uri=settings.tracking)
+            if plan.solver_name == "tailoring":
+                plan.solver = _traced_solver(plan, settings, tracer)
+        folder = Path(await run_eval(plan, settings, progress=on_case))
     write_report(folder)
     run_id = None
-    if tracer is not None:
+    if request.track:
         run_id = _track(plan, folder, tracer)
     summary = read_summary(folder)
     outcome = EvalOutcome(
@@ -157,19 +191,20 @@ def run_evaluation(request: EvalRequest, *, on_case: Progress | None = None) -> 
     return asyncio.run(evaluate(request, on_case=on_case))
 
 
-def _track(plan: EvalPlan, folder: Path, tracer: Any) -> str:
+def _track(plan: EvalPlan, folder: Path, tracer: Any | None) -> str:
     from app.registry import open_registry
     from evals.tracking import log_eval_run, mirror_prompts
 
     settings = get_settings()
     registry = open_registry()
-    tracer.flush()
+    if tracer is not None:
+        tracer.flush()
     run_id = log_eval_run(
         folder,
         tracking_uri=settings.tracking,
         pipeline=plan.pipeline,
         registry=registry,
-        trace_ids=tracer.trace_ids,
+        trace_ids=tracer.trace_ids if tracer is not None else (),
     )
     aliases = {a.alias: a.pipeline_hash for a in registry.aliases() if a.pipeline_hash == plan.pipeline.hash}
     mirror_prompts(plan.pipeline, registry, tracking_uri=settings.tracking, aliases=aliases)

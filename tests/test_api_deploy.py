@@ -18,7 +18,7 @@ from app.settings import PROJECT_ROOT, TailorSettings
 
 DOCKERFILE = PROJECT_ROOT / "Dockerfile"
 COMPOSE = PROJECT_ROOT / "docker-compose.yml"
-SERVICES = {"api", "worker", "postgres", "redis", "mlflow"}
+SERVICES = {"api", "worker", "eval-worker", "postgres", "redis", "mlflow"}
 KNOWN_FOREIGN_ENV = {  # read by the libraries Tailor runs, not by its settings
     "PATH", "PYTHONUNBUFFERED", "LITELLM_LOCAL_MODEL_COST_MAP", "CREWAI_DISABLE_TELEMETRY", "CREWAI_DISABLE_TRACKING",
     "CREWAI_DISABLE_VERSION_CHECK", "MLFLOW_DISABLE_TELEMETRY", "HF_HUB_OFFLINE", "PIP_NO_CACHE_DIR",
@@ -130,9 +130,12 @@ def test_compose_has_every_service_and_names_real_commands_settings_and_ports(co
     assert [f"{serve.params['port']}:{serve.params['port']}"] == api["ports"]
     assert _health_url(api["healthcheck"]["test"]).endswith(f":{serve.params['port']}/health")
     assert _tailor_command(worker["command"]).command.name == "worker"
+    evals = _tailor_command(services["eval-worker"]["command"])
+    assert evals.command.name == "worker" and evals.params["queues"] == "eval"
+    assert services["eval-worker"]["deploy"]["replicas"] >= 1
 
     known = _settings_env_names()
-    for name in ("api", "worker"):
+    for name in ("api", "worker", "eval-worker"):
         env = services[name]["environment"]
         assert set(env) <= known, set(env) - known
         settings = TailorSettings.model_validate({  # every value is valid for its setting

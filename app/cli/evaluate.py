@@ -35,6 +35,12 @@ def eval_command(
     model: Annotated[str | None, typer.Option(help="Run every agent on this model instead.")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the LLM cache.")] = False,
     no_track: Annotated[bool, typer.Option("--no-track", help="Do not log to MLflow.")] = False,
+    backend: Annotated[
+        str, typer.Option(help="local (this process) or celery (workers on `tailor worker --queues eval`).")
+    ] = "local",
+    solver: Annotated[
+        str, typer.Option(help="tailoring (the pipeline), or one-call: one model call per case, a throughput probe.")
+    ] = "tailoring",
     judge_n: Annotated[int, typer.Option(min=1, max=20, help="Judge samples per rubric.")] = 1,
     out: Annotated[
         Path | None,
@@ -51,7 +57,6 @@ def eval_command(
     from app.cli._eval_view import eval_progress, print_summary
     from app.fileio import out_target
     from evals.harness import EvalRequest, evaluate, plan_evaluation
-    from evals.runner import read_records
 
     target = out_target(out, OUT_FILE_SUFFIXES) if out is not None else None
     request = EvalRequest(
@@ -63,14 +68,16 @@ def eval_command(
         model=model,
         use_cache=not no_cache,
         track=not no_track,
+        backend=backend,
+        solver=solver,
         judge_n=judge_n,
         out=target.path if target is not None and target.is_folder else None,
     )
     plan = plan_evaluation(request)
     from app.settings import get_settings
+    from evals.harness import cases_done
 
-    folder = plan.run_dir(get_settings())
-    done = sum(1 for r in read_records(folder / "cases.jsonl") if r.status == "ok")
+    done = cases_done(plan, get_settings())
     label = f"{plan.pipeline.label} on {plan.dataset.ref}"
     with eval_progress(label, len(plan.dataset.cases), done, show=not as_json) as on_case:
         outcome = asyncio.run(evaluate(request, plan=plan, on_case=on_case))

@@ -44,6 +44,9 @@ def gate_command(
     ] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the LLM cache.")] = False,
     no_track: Annotated[bool, typer.Option("--no-track", help="Do not log to MLflow.")] = False,
+    backend: Annotated[
+        str, typer.Option(help="local (this process) or celery (workers on `tailor worker --queues eval`).")
+    ] = "local",
     out: Annotated[
         Path | None,
         typer.Option(
@@ -74,6 +77,7 @@ def gate_command(
         concurrency=concurrency,
         use_cache=not no_cache,
         track=not no_track,
+        backend=backend,
         out=target.path if target is not None and target.is_folder else None,
     )
     progress = GateProgress() if as_json else _progress()

@@ -47,6 +47,11 @@ class ResponseCache:
         """Where the completions are (a file, or a URL without its password)."""
         return self._store.location
 
+    @property
+    def remote(self) -> bool:
+        """A server (Redis, PostgreSQL), not a local file: each call is a network round trip."""
+        return self._store.remote
+
     def get(self, key: str) -> CachedCompletion | None:
         stored = self._store.get(key)
         with self._counter_lock:

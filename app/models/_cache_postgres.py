@@ -58,6 +58,8 @@ def psycopg_url(url: str) -> str:
 class PostgresCacheStore:
     """A small pre-pinged connection pool; opening it connects and creates the table if missing."""
 
+    remote = True
+
     def __init__(self, url: str) -> None:
         url = psycopg_url(url)
         try:

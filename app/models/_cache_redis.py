@@ -34,6 +34,8 @@ def redacted_redis_url(url: str) -> str:
 class RedisCacheStore:
     """A pooled redis-py client (thread-safe); opening it pings the server."""
 
+    remote = True
+
     def __init__(self, url: str) -> None:
         self._location = redacted_redis_url(url)
         self._closed = False

@@ -24,6 +24,8 @@ _MIGRATIONS = [
 class SQLiteCacheStore:
     """One connection behind a lock (`SQLiteDB`): safe from threads and from an asyncio loop."""
 
+    remote = False
+
     def __init__(self, path: Path) -> None:
         self._db = SQLiteDB(path, _MIGRATIONS)
         self._location = str(path)

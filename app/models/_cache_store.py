@@ -20,7 +20,10 @@ class StoredCompletion:
 
 
 class CacheStore(Protocol):
-    """A response-cache backend. `location` is printable (no password)."""
+    """A response-cache backend. `location` is printable (no password); `remote`: a server, so each
+    call is a network round trip (async callers make it from a thread)."""
+
+    remote: bool
 
     @property
     def location(self) -> str: ...

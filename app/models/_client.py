@@ -71,7 +71,7 @@ class ModelClient:
             return self._lookup(fallback, agent, request.model) or self._call(fallback, agent, request.model)
 
     async def acomplete(self, request: ChatRequest, *, agent: str) -> Completion:
-        hit = self._lookup(request, agent)
+        hit = await self._alookup(request, agent)
         if hit is not None:
             return hit
         try:
@@ -80,7 +80,7 @@ class ModelClient:
             fallback = self._fallback(request, agent, exc)
             if fallback is None:
                 raise
-            cached = self._lookup(fallback, agent, request.model)
+            cached = await self._alookup(fallback, agent, request.model)
             return cached or await self._acall(fallback, agent, request.model)
 
     # -- internals ----------------------------------------------------------------------------
@@ -118,7 +118,25 @@ class ModelClient:
                     self._settle(request.model, None)
         except Exception as exc:
             raise self._failure(request, exc) from exc
+        if self.cache is not None and self.cache.remote:  # a network round trip: not on the event loop
+            completion = self._finish(request, agent, response, started, fallback_from, store=False)
+            await asyncio.to_thread(self._store, request, completion)
+            return completion
         return self._finish(request, agent, response, started, fallback_from)
+
+    async def _alookup(
+        self, request: ChatRequest, agent: str, fallback_from: str | None = None
+    ) -> Completion | None:
+        """`_lookup` for the event loop: a remote cache (Redis, PostgreSQL) is asked from a thread,
+        so one case's round trip never stalls the other cases on the loop."""
+        if self.cache is not None and self.cache.remote:
+            return await asyncio.to_thread(self._lookup, request, agent, fallback_from)
+        return self._lookup(request, agent, fallback_from)
+
+    def _store(self, request: ChatRequest, completion: Completion) -> None:
+        if self.cache is not None:
+            record = completion.record.model_copy(update={"agent": "", "fallback_from": None})
+            self.cache.put(request.content_key(), completion.text, record)
 
     def _admit(self, model: str) -> None:
         if self.breakers is not None and not self.breakers.allow(model):
@@ -235,6 +253,8 @@ class ModelClient:
         response: Any,
         started: float,
         fallback_from: str | None = None,
+        *,
+        store: bool = True,
     ) -> Completion:
         elapsed_ms = (time.perf_counter() - started) * 1000
         self.model_calls += 1
@@ -252,12 +272,11 @@ class ModelClient:
             model_latency_ms=round(elapsed_ms, 3),
             fallback_from=fallback_from,
         )
-        if self.cache is not None:
-            self.cache.put(
-                request.content_key(), text, record.model_copy(update={"agent": "", "fallback_from": None})
-            )
+        completion = Completion(text=text, record=record)
+        if store:
+            self._store(request, completion)
         self.meter.add(record)
-        return Completion(text=text, record=record)
+        return completion
 
     def _cost(self, model: str, response: Any, input_tokens: int, output_tokens: int) -> float:
         info = provider_info(model)

@@ -9,6 +9,7 @@ from app.state._feedback import REASON_CODES, FeedbackEntry
 from app.state._jobs import FINAL_STATUSES, JOB_STATUSES, JobEntry, NewJob
 from app.state._keys import ROLES, ApiKeyEntry, NewApiKey, Role, role_allows
 from app.state._models import ANY, AliasMove, AuditEntry, CalibrationRow, RunEntry, VerdictEntry
+from app.state._run_cases import CaseStatus, RecordedCase, RunCounts
 from app.state._store import StateStore, open_state
 
 __all__ = [
@@ -22,12 +23,15 @@ __all__ = [
     "ApiKeyEntry",
     "AuditEntry",
     "CalibrationRow",
+    "CaseStatus",
     "DeadLetterKind",
     "FeedbackEntry",
     "JobEntry",
     "NewApiKey",
     "NewJob",
+    "RecordedCase",
     "Role",
+    "RunCounts",
     "RunEntry",
     "StateStore",
     "StrandedJob",

@@ -68,6 +68,8 @@ class RunEntry(BaseModel):
     cases_done: int = 0
     started_at: float = 0
     finished_at: float | None = None
+    backend: str = "local"  # or "celery": cases run on workers, each recorded in run_cases
+    epoch: int = 0  # bumped by every distributed submission; older messages are stale
 
 
 class VerdictEntry(BaseModel):

@@ -23,7 +23,9 @@ class RunsMixin(StoreBase):
             values["started_at"] = time.time()
         module = postgresql if self.dialect == "postgresql" else sqlite
         statement = module.insert(runs).values(**values)
-        refreshed = {key: statement.excluded[key] for key in values if key not in ("run_key", "started_at")}
+        refreshed = {
+            key: statement.excluded[key] for key in values if key not in ("run_key", "started_at", "epoch")
+        }
         if entry.started_at:
             refreshed["started_at"] = statement.excluded.started_at
         with self._write() as connection:

@@ -74,6 +74,24 @@ runs = Table(
     Column("cases_done", Integer, nullable=False),
     Column("started_at", Float, nullable=False),
     Column("finished_at", Float),
+    Column("backend", String, nullable=False),
+    Column("spec", Text),
+    Column("epoch", Integer, nullable=False),
+)
+
+run_cases = Table(
+    "run_cases",
+    metadata,
+    Column("run_key", String, primary_key=True),
+    Column("case_id", String, primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("status", String, nullable=False),
+    Column("case_json", Text),
+    Column("record_json", Text),
+    Column("error", Text),
+    Column("attempts", Integer, nullable=False),
+    Column("worker", String),
+    Column("recorded_at", Float),
 )
 
 verdicts = Table(

@@ -16,13 +16,14 @@ from app.state._engine import create_state_engine, migrate, normalize_url
 from app.state._feedback import FeedbackMixin
 from app.state._jobs import JobsMixin
 from app.state._keys import KeysMixin
+from app.state._run_cases import RunCasesMixin
 from app.state._runs import RunsMixin
 from app.state._verdicts import VerdictsMixin
 
 
 class StateStore(
     AliasesMixin, CalibrationsMixin, RunsMixin, VerdictsMixin, AuditMixin, JobsMixin, FeedbackMixin, KeysMixin,
-    DeadLetterMixin,
+    DeadLetterMixin, RunCasesMixin,
 ):
     """Use `open_state(url)`; the constructor neither caches nor migrates."""
 

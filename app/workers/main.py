@@ -1,8 +1,14 @@
 """`run_worker`: a Celery worker on the Redis broker that runs the API's jobs, plus a sweeper thread
 that sends stranded jobs again (app/api/jobs/broker.py says why nothing is lost).
 
-Pools: `solo` (one job at a time in this process; the default for concurrency 1) or `prefork`
-(N child processes; a child that dies mid-job has its message requeued, `task_reject_on_worker_lost`).
+Pools: `solo` (one job at a time in this process; the default for concurrency 1), `prefork`
+(N child processes; a child that dies mid-job has its message requeued, `task_reject_on_worker_lost`)
+or `threads` (N threads; the default for a worker on the eval queue alone, whose cases share one
+event loop per process: evals/distributed/_worker.py).
+
+The eval queue (`TAILOR_EVAL_QUEUE`, default `eval`) carries distributed evaluation cases
+(`tailor eval --backend celery`); its broker is CELERY_BROKER_URL or else REDIS_URL. Other queues
+carry the API's jobs, on REDIS_URL. One worker may consume both when both use one broker.
 """
 
 from __future__ import annotations
@@ -20,11 +26,12 @@ from app.state import open_state
 from app.workers.runtime import QUEUED_GRACE_S, current_runtime
 
 if TYPE_CHECKING:
+    from celery import Celery
     from prometheus_client import CollectorRegistry
 
 log = logging.getLogger("tailor.worker")
 
-Pool = Literal["auto", "solo", "prefork"]
+Pool = Literal["auto", "solo", "prefork", "threads"]
 
 
 @dataclass(frozen=True)
@@ -36,11 +43,18 @@ class WorkerOptions:
     metrics_host: str = "127.0.0.1"
     log_level: str = "info"
 
-    @property
-    def pool_name(self) -> Literal["solo", "prefork"]:
-        if self.pool == "auto":
-            return "solo" if self.concurrency == 1 else "prefork"
-        return self.pool
+    def runs_jobs(self, settings: TailorSettings) -> bool:
+        return any(queue != settings.eval_queue for queue in self.queues)
+
+    def runs_eval(self, settings: TailorSettings) -> bool:
+        return settings.eval_queue in self.queues
+
+    def pool_for(self, settings: TailorSettings) -> Literal["solo", "prefork", "threads"]:
+        if self.pool != "auto":
+            return self.pool
+        if not self.runs_jobs(settings):
+            return "threads"
+        return "solo" if self.concurrency == 1 else "prefork"
 
 
 class Sweeper(threading.Thread):
@@ -69,24 +83,35 @@ class Sweeper(threading.Thread):
 
 def run_worker(settings: TailorSettings, options: WorkerOptions) -> int:
     """Run until stopped (SIGTERM or Ctrl-C: the running job finishes first); returns the exit code."""
-    celery = make_celery(settings)
+    runs_jobs, runs_eval = options.runs_jobs(settings), options.runs_eval(settings)
+    celery = _celery_for(settings, runs_jobs=runs_jobs, runs_eval=runs_eval)
+    if runs_jobs:
 
-    def run_job(job_id: str) -> str:
-        return current_runtime(settings).run(job_id)
+        def run_job(job_id: str) -> str:
+            return current_runtime(settings).run(job_id)
 
-    celery.task(name=TASK_NAME, ignore_result=True)(run_job)
+        celery.task(name=TASK_NAME, ignore_result=True)(run_job)
+    if runs_eval:
+        from evals.distributed import register_eval_task
+
+        register_eval_task(celery, settings)
     warm_up()
-    pool = options.pool_name
-    if pool == "solo":  # jobs run in this very process: build its runtime (and metrics) now
+    pool = options.pool_for(settings)
+    if runs_eval and pool != "prefork":  # cases run in this very process: open its store and cache now
+        from evals.distributed import current_eval_worker
+
+        current_eval_worker(settings)
+    if pool == "solo" and runs_jobs:  # jobs run in this very process: build its runtime (and metrics) now
         runtime = current_runtime(settings)
         if options.metrics_port is not None:
             _serve_metrics(runtime.metrics.registry, options.metrics_host, options.metrics_port)
     elif options.metrics_port is not None:
         log.warning(
-            "--metrics-port serves a solo worker's metrics only; with prefork each child counts its own"
+            "--metrics-port serves a solo jobs worker's metrics only; with prefork each child counts its own"
         )
-    sweeper = Sweeper(settings, interval_s=min(2.0, settings.api_job_lease_s / 3))
-    sweeper.start()
+    sweeper = Sweeper(settings, interval_s=min(2.0, settings.api_job_lease_s / 3)) if runs_jobs else None
+    if sweeper is not None:
+        sweeper.start()
     log.info(
         "worker %s: queues %s, pool %s x%d",
         os.getpid(),
@@ -109,8 +134,25 @@ def run_worker(settings: TailorSettings, options: WorkerOptions) -> int:
     try:
         worker.start()
     finally:
-        sweeper.stopped.set()
+        if sweeper is not None:
+            sweeper.stopped.set()
     return int(getattr(worker, "exitcode", 0) or 0)
+
+
+def _celery_for(settings: TailorSettings, *, runs_jobs: bool, runs_eval: bool) -> Celery:
+    """The jobs' Celery app (REDIS_URL), or the evaluations' (CELERY_BROKER_URL, else REDIS_URL)."""
+    from evals.distributed import broker_url, make_eval_celery
+
+    if not runs_jobs:
+        return make_eval_celery(settings)
+    if runs_eval and broker_url(settings) != settings.redis_url:
+        from app.errors import ConfigError
+
+        raise ConfigError(
+            f"queue {settings.eval_queue!r} uses CELERY_BROKER_URL and the jobs' queues REDIS_URL: "
+            "run one worker for each"
+        )
+    return make_celery(settings)
 
 
 def warm_up() -> None:

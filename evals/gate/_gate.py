@@ -48,6 +48,7 @@ class GateRequest:
     use_cache: bool = True
     track: bool = True
     out: Path | None = None
+    backend: str = "local"  # or "celery": both sides' cases run on Celery workers
 
 
 @dataclass
@@ -92,6 +93,7 @@ def _eval_request(request: GateRequest, pipeline: str) -> EvalRequest:
         model=request.model,
         use_cache=request.use_cache,
         track=request.track,
+        backend=request.backend,
     )
 
 

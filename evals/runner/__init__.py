@@ -32,14 +32,23 @@ from evals.runner._run_files import (
     write_run_meta,
     write_summary,
 )
-from evals.runner._runner import EvalPlan, prepare_run_dir, run_eval
-from evals.runner._solve import Solved, privacy_safe_record, source_resume, tailoring_solver
+from evals.runner._runner import EvalPlan, RunIndex, Solver, evaluate_one, prepare_run_dir, run_eval
+from evals.runner._solve import (
+    SOLVERS,
+    Solved,
+    make_solver,
+    one_call_solver,
+    privacy_safe_record,
+    source_resume,
+    tailoring_solver,
+)
 from evals.runner._summary import per_case_table, summarise
 
 __all__ = [
     "CASES_FILE",
     "REPORT_FILE",
     "RUN_FILE",
+    "SOLVERS",
     "SUMMARY_FILE",
     "AgentIdentity",
     "CaseCounts",
@@ -54,10 +63,15 @@ __all__ = [
     "PipelineIdentity",
     "ResultsWriter",
     "RewriteTally",
+    "RunIndex",
     "RunMeta",
     "RunSummary",
     "Solved",
+    "Solver",
     "UsageTotals",
+    "evaluate_one",
+    "make_solver",
+    "one_call_solver",
     "per_case_table",
     "prepare_run_dir",
     "privacy_safe_record",

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.errors import InputError, TailorError
 from app.hashing import code_hash, sha256_json, short
@@ -32,9 +32,12 @@ from evals.runner._run_files import (
     write_run_meta,
     write_summary,
 )
-from evals.runner._solve import Solved, privacy_safe_record, tailoring_solver
+from evals.runner._solve import Solved, make_solver, privacy_safe_record
 from evals.runner._summary import summarise
 from evals.scorers import Sample, score_sample
+
+if TYPE_CHECKING:
+    from app.state import StateStore
 
 Solver = Callable[[Case, ModelClient], Awaitable[Solved]]
 Progress = Callable[[CaseRecord], None]
@@ -50,20 +53,22 @@ class EvalPlan:
     out_dir: Path | None = None
     judge: JudgeInfo | None = None  # when a judge model scores
     scorer_kwargs: dict[str, Any] = field(default_factory=dict)  # model scorers' client/config
-    solver: Solver | None = None  # default: the tailoring pipeline
+    solver: Solver | None = None  # a callable of the caller's (local backend only); else solver_name's
+    solver_name: str = "tailoring"  # a solver every backend can build by name (SOLVERS)
     code: str = ""  # content hash of app/ and evals/; run_eval fills it in
     only: set[str] | None = None  # run just these case ids this time (a sequential gate's batch)
 
     def config_hash(self) -> str:
-        return sha256_json(
-            {
-                "code": self.code,
-                "pipeline": self.pipeline.hash,
-                "dataset": self.dataset.content_hash,
-                "scorers": sorted(self.scorers),
-                "judge": self.judge.version if self.judge else None,
-            }
-        )
+        identity: dict[str, Any] = {
+            "code": self.code,
+            "pipeline": self.pipeline.hash,
+            "dataset": self.dataset.content_hash,
+            "scorers": sorted(self.scorers),
+            "judge": self.judge.version if self.judge else None,
+        }
+        if self.solver_name != "tailoring":  # the default is left out: run keys stay what they were
+            identity["solver"] = self.solver_name
+        return sha256_json(identity)
 
     def run_dir(self, settings: TailorSettings) -> Path:
         if self.out_dir is not None:
@@ -137,7 +142,7 @@ def prepare_run_dir(plan: EvalPlan, settings: TailorSettings) -> tuple[Path, Run
 
 
 async def _evaluate_case(
-    plan: EvalPlan, case: Case, client: ModelClient, solver: Solver, scorer_kwargs: dict[str, Any]
+    scorers: list[str], case: Case, client: ModelClient, solver: Solver, scorer_kwargs: dict[str, Any]
 ) -> CaseRecord:
     started = time.perf_counter()
     try:
@@ -151,7 +156,7 @@ async def _evaluate_case(
             usage=solved.usage,
             latency_ms=solved.latency_ms,
         )
-        scores = await score_sample(sample, plan.scorers, **scorer_kwargs)
+        scores = await score_sample(sample, scorers, **scorer_kwargs)
     except TailorError as exc:
         return CaseRecord(
             case_id=case.id,
@@ -165,6 +170,31 @@ async def _evaluate_case(
     return privacy_safe_record(case, solved, scores)
 
 
+async def evaluate_one(
+    case: Case,
+    *,
+    solver: Solver,
+    scorers: list[str],
+    scorer_kwargs: dict[str, Any],
+    cache: ResponseCache | None,
+    settings: TailorSettings,
+) -> CaseRecord:
+    """One case, solved and scored, with its model calls (and a judge's, apart) counted: what every
+    backend records for a case (the local runner here, a Celery worker in evals.distributed)."""
+    client = ModelClient(cache=cache, retries=settings.max_retries, timeout_s=settings.request_timeout_s)
+    kwargs = dict(scorer_kwargs)
+    judge_client = None
+    if "config" in kwargs:  # model scorers get their own client: their usage is theirs
+        judge_client = ModelClient(cache=cache, retries=settings.max_retries, timeout_s=settings.request_timeout_s)
+        kwargs["client"] = judge_client
+    record = await _evaluate_case(scorers, case, client, solver, kwargs)
+    record.usage.setdefault("model_calls", client.model_calls)
+    if judge_client is not None:
+        totals = judge_client.meter.summary()
+        record.usage["judge"] = {k: v for k, v in totals.items() if k != "per_agent"}
+    return record
+
+
 async def run_eval(plan: EvalPlan, settings: TailorSettings, *, progress: Progress | None = None) -> Path:
     """Run (or resume) the evaluation; returns the results folder with summary.json written."""
     if not plan.code:
@@ -175,29 +205,18 @@ async def run_eval(plan: EvalPlan, settings: TailorSettings, *, progress: Progre
     pending = [
         c for c in plan.dataset.cases if c.id not in done and (plan.only is None or c.id in plan.only)
     ]
-    index = _RunIndex(plan, settings, folder)
+    index = RunIndex(plan, settings, folder)
     index.started(len(done))
     cache = ResponseCache(cache_location(settings)) if plan.use_cache else None
-    solver = plan.solver or tailoring_solver(plan.pipeline, settings)
+    solver = plan.solver or make_solver(plan.solver_name, plan.pipeline, settings)
     gate = asyncio.Semaphore(max(1, plan.concurrency))
 
     async def one(case: Case) -> None:
         async with gate:
-            client = ModelClient(
-                cache=cache, retries=settings.max_retries, timeout_s=settings.request_timeout_s
-            )
-            scorer_kwargs = dict(plan.scorer_kwargs)
-            judge_client = None
-            if "config" in scorer_kwargs:  # model scorers get their own client: their usage is theirs
-                judge_client = ModelClient(
-                    cache=cache, retries=settings.max_retries, timeout_s=settings.request_timeout_s
-                )
-                scorer_kwargs["client"] = judge_client
-            record = await _evaluate_case(plan, case, client, solver, scorer_kwargs)
-            record.usage.setdefault("model_calls", client.model_calls)
-            if judge_client is not None:
-                totals = judge_client.meter.summary()
-                record.usage["judge"] = {k: v for k, v in totals.items() if k != "per_agent"}
+            record = await evaluate_one(
+                case, solver=solver, scorers=plan.scorers, scorer_kwargs=plan.scorer_kwargs,
+                cache=cache, settings=settings,
+            )  # fmt: skip
             writer.append(record)
             if progress is not None:
                 progress(record)
@@ -214,7 +233,7 @@ async def run_eval(plan: EvalPlan, settings: TailorSettings, *, progress: Progre
     return folder
 
 
-class _RunIndex:
+class RunIndex:
     """The run's entry in the state store's run index: `running` while cases are missing, `finished`
     only once every case of the dataset has an ok record, `failed` when all ran but some errored."""
 
@@ -225,7 +244,11 @@ class _RunIndex:
         self._plan = plan
         self._folder = folder
 
-    def started(self, done: int) -> None:
+    @property
+    def store(self) -> StateStore:
+        return self._store
+
+    def started(self, done: int, *, backend: str = "local") -> None:
         from app.state import RunEntry
 
         plan = self._plan
@@ -245,6 +268,7 @@ class _RunIndex:
                 cases_total=len(plan.dataset.cases),
                 cases_done=done,
                 started_at=time.time(),
+                backend=backend,
             )
         )
 

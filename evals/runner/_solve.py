@@ -63,6 +63,51 @@ def tailoring_solver(
     return solve
 
 
+def one_call_solver(
+    pipeline: Pipeline, settings: TailorSettings, tracer: Tracer | None = None
+) -> Callable[[Case, ModelClient], Awaitable[Solved]]:
+    """One model call per case (the job description, to the pipeline's first agent's model), the
+    resume passed through: a probe of a deployment's throughput (bench/eval_throughput.py), not an
+    evaluation of tailoring."""
+    from app.models import ChatParams, ChatRequest
+
+    model = next(iter(pipeline.agents.values())).model
+
+    async def solve(case: Case, client: ModelClient) -> Solved:
+        started = time.perf_counter()
+        request = ChatRequest(
+            model=model,
+            messages=({"role": "user", "content": case.job_description},),
+            params=ChatParams(max_tokens=16),
+        )
+        completion = await client.acomplete(request, agent="one-call")
+        source = source_resume(case)
+        return Solved(
+            source=source,
+            tailored_resume=source,
+            markdown=completion.text,
+            suggestions=[],
+            usage=client.meter.summary(),
+            latency_ms=(time.perf_counter() - started) * 1000,
+        )
+
+    return solve
+
+
+SolverFactory = Callable[[Pipeline, TailorSettings], Callable[[Case, ModelClient], Awaitable[Solved]]]
+SOLVERS: dict[str, SolverFactory] = {"tailoring": tailoring_solver, "one-call": one_call_solver}
+
+
+def make_solver(name: str, pipeline: Pipeline, settings: TailorSettings) -> Callable[[Case, ModelClient], Awaitable[Solved]]:
+    """The solver called `name` (SOLVERS), built for this pipeline."""
+    factory = SOLVERS.get(name)
+    if factory is None:
+        from app.errors import InputError
+
+        raise InputError(f"unknown solver {name!r}: one of {', '.join(SOLVERS)}")
+    return factory(pipeline, settings)
+
+
 def _pseudonymise_value(value: Any, vault: ContactVault) -> Any:
     if isinstance(value, str):
         return vault.pseudonymise(value)
