@@ -285,3 +285,32 @@ def _settle(database_url: str) -> int:
     after = recorded(database_url)
     assert after == before, f"cases ran after Ctrl-C: {before} -> {after}"
     return after
+
+
+def test_the_gate_on_celery_workers_reaches_the_local_gate_s_verdict(
+    tmp_path: Path, database: str, redis_cache: str  # noqa: F811
+) -> None:
+    """Both sides of `tailor gate --backend celery` run on the workers; with the shared cache, the
+    verdict and every metric equal the local gate's (each in a state store of its own, so neither
+    reuses the other's runs)."""
+    gate = [sys.executable, "-m", "app", "gate", "--candidate", "v8-grounded", "--baseline", "v7-strict",
+            "--dataset", "golden:smoke", "--model", "openai/stub", "--no-similarity", "--no-track", "--json"]  # fmt: skip
+    with stub_server(latency_ms=5) as stub:
+        cache = {"TAILOR_CACHE_ENABLED": "true", "TAILOR_CACHE_URL": redis_cache}
+        local_env = env_for(tmp_path, stub, f"sqlite:///{tmp_path / 'local-state.db'}", {"REDIS_URL": REDIS_BROKER},
+                            **cache)  # fmt: skip
+        local = subprocess.run(gate, env=local_env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=900)
+        assert local.returncode in (0, 1), local.stderr[-2000:]  # 0 pass, 1 block: both are verdicts
+        calls = stub.requests()
+        env = env_for(tmp_path, stub, database, {"REDIS_URL": REDIS_BROKER}, **cache)
+        with eval_worker(env, tmp_path / "w.log"):
+            remote = subprocess.run([*gate, "--backend", "celery"], env=env, cwd=PROJECT_ROOT,
+                                    capture_output=True, text=True, timeout=900)  # fmt: skip
+        assert remote.returncode == local.returncode, remote.stderr[-2000:]
+        assert stub.requests() == calls
+    mine, theirs = json.loads(local.stdout), json.loads(remote.stdout)
+    assert mine["passed"] == theirs["passed"] and mine["cases_used"] == theirs["cases_used"] > 0
+    strip = lambda verdict: [{k: v for k, v in m.items()} for m in verdict["metrics"]]  # noqa: E731
+    assert strip(mine) == strip(theirs)
+    rows = case_rows(database)
+    assert len(rows) == 2 * mine["cases_used"] and all(r["status"] == "ok" for r in rows)
