@@ -74,9 +74,10 @@ class RunCasesMixin(StoreBase):
             return int(connection.execute(select(runs.c.epoch).where(runs.c.run_key == run_key)).scalar_one())
 
     def seed_run_cases(self, run_key: str, cases: Iterable[tuple[str, str]], *, done: Iterable[str] = ()) -> None:
-        """One pending row per (case id, inputs JSON) not yet there, in the order given; an errored
-        case goes back to pending with its inputs. `done`: ids whose record exists elsewhere (the
-        results folder), inserted as ok without inputs so that no worker runs them."""
+        """One pending row per (case id, inputs JSON) not yet there, in the order given, and every
+        errored case back to pending (its inputs are kept until it succeeds). `done`: ids whose
+        record exists elsewhere (the results folder), inserted as ok without inputs so that no
+        worker runs them. A few statements whatever the number of cases."""
         finished = set(done)
         rows = [
             {
@@ -89,24 +90,15 @@ class RunCasesMixin(StoreBase):
             }
             for position, (case_id, case_json) in enumerate(cases)
         ]
-        if not rows:
-            return
         module = postgresql if self.dialect == "postgresql" else sqlite
         with self._write() as connection:
             for start in range(0, len(rows), 500):
-                chunk = rows[start : start + 500]
-                connection.execute(module.insert(run_cases).values(chunk).on_conflict_do_nothing())
-                for row in chunk:  # inputs again for a case that errored (and lost them at the end)
-                    if row["status"] == "pending":
-                        connection.execute(
-                            update(run_cases)
-                            .where(
-                                run_cases.c.run_key == run_key,
-                                run_cases.c.case_id == row["case_id"],
-                                run_cases.c.status == "error",
-                            )
-                            .values(status="pending", case_json=row["case_json"], error=None, recorded_at=None)
-                        )
+                connection.execute(module.insert(run_cases).values(rows[start : start + 500]).on_conflict_do_nothing())
+            connection.execute(
+                update(run_cases)
+                .where(run_cases.c.run_key == run_key, run_cases.c.status == "error")
+                .values(status="pending", error=None, recorded_at=None, record_json=None)
+            )
 
     def pending_case_ids(self, run_key: str) -> list[str]:
         query = (
@@ -157,12 +149,10 @@ class RunCasesMixin(StoreBase):
             return [str(v) for v in connection.execute(query).scalars()]
 
     def forget_case_inputs(self, run_key: str) -> None:
-        """Drop the inputs (the resumes) of every recorded case: the run no longer needs them."""
+        """Drop the inputs (the resumes) of every case recorded ok: the run no longer needs them."""
         with self._write() as connection:
             connection.execute(
-                update(run_cases)
-                .where(run_cases.c.run_key == run_key, run_cases.c.status != "pending")
-                .values(case_json=None)
+                update(run_cases).where(run_cases.c.run_key == run_key, run_cases.c.status == "ok").values(case_json=None)
             )
 
     # -- the workers ------------------------------------------------------------------------------
