@@ -170,6 +170,52 @@ def _fresh_database(server: str) -> tuple[str, Callable[[], None]]:
     return f"{server}/{name}", drop
 
 
+FLOOR_CLIENT = """
+import asyncio, os, sys, time
+client, base, n, c = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+async def main():
+    if client == "litellm":
+        import litellm
+        call = lambda i: litellm.acompletion(model="openai/stub", api_base=base, api_key="sk-stub",
+                                             messages=[{"role": "user", "content": f"Job {i}"}], max_tokens=16)
+    else:
+        import openai
+        raw = openai.AsyncOpenAI(base_url=base, api_key="sk-stub")
+        call = lambda i: raw.chat.completions.create(model="stub", messages=[{"role": "user", "content": f"Job {i}"}],
+                                                     max_tokens=16)
+    gate = asyncio.Semaphore(c)
+    async def one(i):
+        async with gate:
+            await call(i)
+    await asyncio.gather(*(one(i) for i in range(c)))  # warm: imports, connections
+    print("ready", flush=True)
+    sys.stdin.readline()
+    start = time.time()
+    await asyncio.gather(*(one(i) for i in range(n)))
+    print(start, time.time(), flush=True)
+asyncio.run(main())
+"""
+
+
+def floor_run(client: str, port: int, n: int, concurrency: int, processes: int, env: dict[str, str]) -> float:
+    """The same N calls at the same concurrency from `processes` bare client processes (warm, started
+    together): the efficiency any Python client reaches against this stub on this machine."""
+    procs = [
+        subprocess.Popen([sys.executable, "-c", FLOOR_CLIENT, client, f"http://127.0.0.1:{port}/v1",
+                          str(n // processes), str(max(1, concurrency // processes))],
+                         env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        for _ in range(processes)
+    ]  # fmt: skip
+    for proc in procs:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+    for proc in procs:
+        assert proc.stdin is not None
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+    spans = [tuple(map(float, proc.communicate(timeout=600)[0].split())) for proc in procs]
+    return max(end for _, end in spans) - min(start for start, _ in spans)
+
+
 def _cpu_seconds(pid: int) -> float:
     """User + system CPU of a process (Linux /proc), 0 where unreadable."""
     try:
@@ -200,6 +246,7 @@ def celery_run(args: argparse.Namespace, tmp: Path, env: dict[str, str], port: i
                      "--log-level", "warning"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=sink))  # fmt: skip
         _wait_ready(args.broker, queue, workers, logs)
         calls_before = _requests(port)
+        cpu_before = sum(_cpu_seconds(proc.pid) for proc in workers)  # start-up and warm-up excluded
         out = tmp / "celery"
         cmd = [sys.executable, "-m", "app", "eval", "--dataset", f"{tmp / 'ds'}:all", "--model", "openai/stub",
                "--solver", "one-call", "--scorers", "structure,usage", "--no-track", "--backend", "celery",
@@ -209,7 +256,7 @@ def celery_run(args: argparse.Namespace, tmp: Path, env: dict[str, str], port: i
         wall = time.perf_counter() - start
         if done.returncode != 0:
             raise SystemExit(f"celery run failed: {done.stderr.strip()[-800:]}")
-        cpu_s = sum(_cpu_seconds(proc.pid) for proc in workers)
+        cpu_s = sum(_cpu_seconds(proc.pid) for proc in workers) - cpu_before
         dispatch = json.loads((out / "dispatch.json").read_text())
         summary = json.loads(done.stdout)
         return {
@@ -263,6 +310,10 @@ def main() -> None:
                    "TAILOR_DATA_DIR": str(tmp / "data"), "LITELLM_LOCAL_MODEL_COST_MAP": "True"}  # fmt: skip
             if args.backend == "celery":
                 distributed = celery_run(args, tmp, env, port)
+                floors = {
+                    client: floor_run(client, port, args.n, args.concurrency, args.workers, env)
+                    for client in ("openai", "litellm")
+                }
             cold_wall, cold = timed_worker(tmp / "ds", tmp / "cold", args.concurrency, env)
             calls_cold = _requests(port)
             warm_wall, warm = timed_worker(tmp / "ds", tmp / "warm", args.concurrency, env)
@@ -287,9 +338,15 @@ def main() -> None:
             f"sending the {args.n} messages took {distributed['send_s']:4.2f} s"
         )
         print(
-            f"  workers' CPU {distributed['worker_cpu_s']:6.2f} s in all: "
+            f"  workers' CPU during the run {distributed['worker_cpu_s']:6.2f} s: "
             f"{distributed['worker_cpu_s'] / max(1, args.n) * 1000:4.1f} ms per case"
         )
+        for client, span_s in floors.items():
+            name = "the OpenAI client alone" if client == "openai" else "litellm alone"
+            print(
+                f"  floor: {name}, {args.workers} processes x {max(1, args.concurrency // args.workers)}, "
+                f"same N and stub: {span_s:6.2f} s (efficiency {ideal / span_s:4.2f})"
+            )
         local_span = cold["run_s"]
         print(
             f"  local backend, same run: {local_span:6.2f} s from the first case to the summary "

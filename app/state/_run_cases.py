@@ -12,11 +12,12 @@ backend does); a success is never replaced. The submitter follows progress from 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, and_, func, literal_column, select, update
+from sqlalchemy import ColumnElement, Connection, and_, func, literal_column, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.errors import NotFoundError
@@ -48,6 +49,17 @@ class RunCounts:
 
 
 class RunCasesMixin(StoreBase):
+    @contextmanager
+    def _case_write(self) -> Iterator[Connection]:
+        """A write whose commit does not wait for PostgreSQL's WAL flush (about 3-4 ms per commit
+        on this machine's disk, twice per case). Safe here: a case row lost to a database server
+        crash (not a client's) only goes back to pending, and a resumed run sends it again; no
+        other table is written this way."""
+        with self._write() as connection:
+            if self.dialect == "postgresql":
+                connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+            yield connection
+
     def _now(self) -> ColumnElement[Any]:
         if self.dialect == "postgresql":
             return literal_column("extract(epoch from clock_timestamp())")
@@ -177,7 +189,7 @@ class RunCasesMixin(StoreBase):
             .values(attempts=run_cases.c.attempts + 1, worker=worker)
             .returning(run_cases.c.case_json)
         )
-        with self._write() as connection:
+        with self._case_write() as connection:
             value = connection.execute(statement).scalar_one_or_none()
         return None if value is None else str(value)
 
@@ -189,7 +201,7 @@ class RunCasesMixin(StoreBase):
         error = None
         if status == "error":
             error = json.loads(record_json).get("error")
-        with self._write() as connection:
+        with self._case_write() as connection:
             result = connection.execute(
                 update(run_cases)
                 .where(
