@@ -108,7 +108,7 @@ def plan_evaluation(request: EvalRequest) -> EvalPlan:
         dataset=dataset,
         scorers=names,
         concurrency=request.concurrency,
-        use_cache=request.use_cache,
+        use_cache=request.use_cache and settings.cache_enabled,  # TAILOR_CACHE_ENABLED=false: off
         out_dir=request.out,
         judge=judge_info,
         scorer_kwargs=scorer_kwargs,
