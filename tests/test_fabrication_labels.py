@@ -1,6 +1,6 @@
 """`fabrication` against outputs people labelled: golden/fabrications (42 resumes written outside
-the team, each with a faithful tailoring and two with planted fabrications) and its batch 5
-(golden/fabrications/b5: 8 resumes, two faithful and two fabricated tailorings each)."""
+the team, each with a faithful tailoring and two with planted fabrications) and its batches 5 and 6
+(golden/fabrications/b5 and b6: 8 resumes each, two faithful and two fabricated tailorings each)."""
 
 from __future__ import annotations
 
@@ -13,16 +13,16 @@ from evals.scorers import measure_labels
 
 LABELS = Path(__file__).resolve().parents[1] / "golden" / "fabrications" / "labels.jsonl"
 B5_LABELS = LABELS.parent / "b5" / "labels.jsonl"
+B6_LABELS = LABELS.parent / "b6" / "labels.jsonl"
 
 
 # Faithful tailorings the scorer still flags, each a call left strict or a reading it cannot make:
-# b3-06: "emergency medicine" (the JD's words) for "emergency care", left strict on purpose;
-# b3-09: "American Institute of Architects (AIA Minnesota)" for "AIA member, AIA Minnesota", a
-# chapter's name glossed with the society's. Batch 4 was fixed against after its first run
-# (all ten flagged then; see golden/README.md).
+# b3-06: "emergency medicine" (the JD's words) for "emergency care", left strict on purpose.
+# (b3-09's "American Institute of Architects (AIA Minnesota)" passes since batch 6: a part of a
+# certificate's value that spells out an abbreviation of the source entry is that entry's.) Batch 4
+# was fixed against after its first run (all ten flagged then; see golden/README.md).
 KNOWN_FALSE_ALARMS = {
     "b3-06-veterinary-technician.faithful.md",
-    "b3-09-architect.faithful.md",
 }
 # A number moved to another meaning on the same line ("raised revenue per session 7.5%" for the
 # source's click-through gain): the number is the line's own, so no check sees it.
@@ -68,6 +68,49 @@ def test_batch_5_finds_its_planted_spans_and_flags_only_the_known_faithful_outpu
     assert {(m["output"], m["kind"]) for m in report["misses"]} == B5_KNOWN_MISSES, report["misses"]
     flagged = {a["output"] for a in report["false_alarms"] if ".faithful" in a["output"]}
     assert flagged == B5_KNOWN_FALSE_ALARMS, sorted(flagged ^ B5_KNOWN_FALSE_ALARMS)
+    assert report["spans_found"] >= 0.95 * report["spans"]
+
+
+# Batch 6 was measured before any fix against it (16 of 16 faithful flagged, 53 of 63 spans found;
+# golden/README.md). Its faithful tailorings still flagged, each for a reading no general rule makes:
+# b6-02 faithful1/2: "SUI" and "Form 941" for "state unemployment returns" and "941s"; faithful2
+#   also the JD's "federal and state", "partner to HR", "ticketing system" for "ticket queue";
+# b6-03 faithful1/2: "Speaker" for a listed talk; "EDI" for a source that never says it; "hires"
+#   (a claim word) for the interviews it ran; "building and operating" (the JD's words);
+# b6-04 faithful2: "assessment data" (the JD's words), a summary of eight new words;
+# b6-05 faithful2: "HVAC Apprentice" for "Apprentice", "Customer Service", "Valid ... License";
+# b6-06 faithful2: Title Case list words "Development", "Platforms", "Early-Career Programs";
+# b6-08 faithful1/2: "multicolor" for "up to 8 colors", "immune cells" for PBMCs, and a skills table
+#   the text parser flattens (its "Area" and row headings read as skills).
+B6_KNOWN_FALSE_ALARMS = {
+    "b6-02-payroll-specialist.faithful1.md",
+    "b6-02-payroll-specialist.faithful2.md",
+    "b6-03-data-engineer.faithful1.md",
+    "b6-03-data-engineer.faithful2.md",
+    "b6-04-math-teacher.faithful2.md",
+    "b6-05-hvac-technician.faithful2.md",
+    "b6-06-recruiter.faithful2.md",
+    "b6-08-biomedical-lab-technician.faithful1.md",
+    "b6-08-biomedical-lab-technician.faithful2.md",
+}
+# "chillers" in a list of equipment (no lexicon knows the word); "six attorneys" supported, for the
+# source's "six-attorney firm" (a number that describes the firm, restated as a count of people).
+B6_KNOWN_MISSES = {
+    ("b6-05-hvac-technician.fab2.md", "skill"),
+    ("b6-07-legal-assistant.fab2.md", "metric"),
+}
+
+
+def test_batch_6_finds_its_planted_spans_and_flags_only_the_known_faithful_outputs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Its "12+ / 7+ years" were computed on the day it was written (b6/README.md).
+    monkeypatch.setenv("TAILOR_TODAY", "2026-12-07")
+    report = measure_labels(B6_LABELS)
+    assert report["outputs"] == 32 and report["spans"] == 63
+    assert {(m["output"], m["kind"]) for m in report["misses"]} == B6_KNOWN_MISSES, report["misses"]
+    flagged = {a["output"] for a in report["false_alarms"] if ".faithful" in a["output"]}
+    assert flagged == B6_KNOWN_FALSE_ALARMS, sorted(flagged ^ B6_KNOWN_FALSE_ALARMS)
     assert report["spans_found"] >= 0.95 * report["spans"]
 
 

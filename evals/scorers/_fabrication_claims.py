@@ -93,8 +93,45 @@ def claim_offenses(text: str, src: ClaimSource, lexicon: SkillLexicon) -> list[t
             continue  # "Managed engineering change orders" for "Process ECOs"
         if word in _PRAISE_STEMS and _praises_a_stated_skill(text, m.start(), src, lexicon):
             continue
+        if word in _LED_STEMS and _led_a_stated_session(after, set(words) - LEADERSHIP_STEMS, src):
+            continue  # "led small-group lessons" for "taught small-group lessons"
         found.append(("claim", m.group(0), "the source never claims this"))
-    return found + _credit_on_a_line_without_it(text, set(words), src) + _award_titles(text, src)
+    found += _credit_on_a_line_without_it(text, set(words), src) + _award_titles(text, src)
+    return found + _raised_standing(text, src)
+
+
+# A standing the source must state in these words: a language level ("Bilingual" for "Spanish
+# (conversational)") or an authorship ("First-authored" for "Co-author (4th of 7 authors)").
+_STANDING_RE = re.compile(
+    r"(?i)\b(?:bilingual|trilingual|multilingual|fluent|fluency|native[- ](?:speaker|level|fluency)"
+    r"|(?:first|lead|sole|senior|corresponding)[- ]author(?:ed|ship)?)\b"
+)
+
+
+def _raised_standing(text: str, src: ClaimSource) -> list[tuple[str, str, str]]:
+    found = []
+    for m in _STANDING_RE.finditer(text):
+        head = re.split(r"[- ]", m.group(0).lower())[0]  # "first" of "First-authored", "bilingual"
+        said = rf"(?i)\b{head}[- ]?author" if "author" in m.group(0).lower() else rf"(?i)\b{head[:5]}"
+        if not re.search(said, src.text):
+            found.append(("claim", m.group(0), "the source states no such standing"))
+    return found
+
+
+_LED_STEMS = frozenset(stem(w) for w in ("led", "lead", "leading"))
+# What one leads by holding it: a lesson, a session, a meeting. "Led" one restates "taught", "ran",
+# "held" or "gave" it, when the source line it restates names the same kind of event.
+_SESSIONS = frozenset(
+    stem(w)
+    for w in """lesson lessons session sessions class classes workshop workshops meeting meetings
+    huddle huddles training trainings seminar seminars webinar webinars tour tours demo demos
+    discussion discussions briefing briefings drill drills rounds""".split()
+)
+
+
+def _led_a_stated_session(after: str, others: set[str], src: ClaimSource) -> bool:
+    held = set(content_words(after)[:4]) & _SESSIONS
+    return bool(held) and any(src.lines[i] & held for i in _restated_line(others, src))
 
 
 _AWARD_RE = re.compile(
@@ -159,9 +196,23 @@ def _restates(group: frozenset[str], words: set[str], src: ClaimSource) -> bool:
     """Whether a source line this output line restates already says it in another word of the
     group (led, ran, supervised...): a line that shares two or more of the output line's other
     content words, and at least a third of the shorter line's (a merged line restates each of
-    its sources)."""
+    its sources), unless the part of that line it restates gives the candidate a supporting role
+    ("Took part in the rollout; run the morning trials" does not say it led the rollout)."""
     others = words - group
     return any(
-        len(line & others) >= max(2, min(len(others), len(line - group)) / 3) and bool(line & group)
-        for line in src.lines
+        len(line & others) >= max(2, min(len(others), len(line - group)) / 3)
+        and bool(line & group)
+        and not _SUPPORTING_RE.search(_closest_clause(src.line_texts[i], others))
+        for i, line in enumerate(src.lines)
     )
+
+
+_SUPPORTING_RE = re.compile(
+    r"(?i)\b(?:took part|take part|taking part|participated|participate|assisted|assist|helped|help"
+    r"|contributed|contribute|supported|key user|member of|as part of)\b"
+)
+
+
+def _closest_clause(line: str, words: set[str]) -> str:
+    clauses = [c for c in re.split(r";\s|\.\s", line) if c.strip()] or [line]
+    return max(clauses, key=lambda c: len(set(content_words(c)) & words))

@@ -6,7 +6,7 @@ or as the verb of a line the source states ("certified eleven developmental cont
 from __future__ import annotations
 
 import re
-from typing import Protocol
+from typing import Any, Protocol
 
 from app.grounding import STOPWORDS, acronym_in, contains_phrase, content_words, stem, without_quantities
 
@@ -22,6 +22,15 @@ class SourceFacts(Protocol):
     norm: str
     lines: list[set[str]]
     credentials: str  # the names and issuers of the certificates and licenses it lists
+
+
+_NOT_CURRENT_RE = re.compile(r"(?i)\b(?:lapsed|expired|inactive|pending|in progress|expected|applied for)\b")
+
+
+def not_current(entry: dict[str, Any]) -> bool:
+    """A certificate the source marks lapsed, expired or pending ("NRP (lapsed 2019)"): it grounds no
+    claim to hold it now ("RRT, ACLS, BLS and NRP certified")."""
+    return any(_NOT_CURRENT_RE.search(str(v)) for v in entry.values() if isinstance(v, str))
 
 
 def certification_offenses(text: str, src: SourceFacts) -> list[tuple[str, str, str]]:

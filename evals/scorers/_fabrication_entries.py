@@ -14,6 +14,8 @@ from app.grounding import (
     degree_grounded,
     find_degrees,
     normalize_text,
+    stem,
+    tokens,
 )
 
 
@@ -86,13 +88,42 @@ def spells_out_a_stated_name(value: str, src_text: str) -> bool:
     )
 
 
+_NUMBERED_RE = re.compile(r"\b(?:Section|Form|Part|Chapter|Title|Rule|Schedule)\s+(\d[\w.-]*)")
+
+
+def numbered_as_source(value: str, src_text: str) -> str:
+    """A credential as the source writes it: "EPA Section 608 Universal" is the source's "EPA 608
+    Universal" (a numbered rule named in full), "California driver's license" its "CA driver's
+    license" (a state by its postal code)."""
+    from app.grounding import contract_place_names
+
+    def bare(m: re.Match[str]) -> str:
+        return m.group(0) if contains_phrase(src_text, m.group(0)) else m.group(1)
+
+    return contract_place_names(_NUMBERED_RE.sub(bare, value), src_text)
+
+
 def on_one_source_line(value: str, src_text: str) -> bool:
-    """A credential the source states on one line, as a credential ("... (YMHFA) certified")."""
-    said = _cert_words(content_words(without_glosses(value))) - _CERT_FILLER
-    return bool(said) and any(
-        said <= _cert_words(content_words(without_glosses(line))) and _CREDENTIAL_WORD.search(line)
-        for line in src_text.splitlines()
-    )
+    """A credential the source states on one line, as a credential ("... (YMHFA) certified"), its
+    words in their families ("clean driving record" for "driver's license, clean record")."""
+    from evals.scorers._fabrication_families import same_family
+
+    said = _cert_words(content_words(_possessives(without_glosses(value)))) - _CERT_FILLER
+    written = {stem(w): w for w in tokens(_possessives(without_glosses(value)))}  # "driv": "driving"
+    for line in src_text.splitlines():
+        if not _CREDENTIAL_WORD.search(line):
+            continue
+        stated = _cert_words(content_words(_possessives(without_glosses(line))))
+        words = set(tokens(_possessives(line)))
+        if said and all(
+            w in stated or (w in written and any(same_family(written[w], s) for s in words)) for w in said
+        ):
+            return True
+    return False
+
+
+def _possessives(text: str) -> str:
+    return re.sub(r"(?i)(?<=\w)['’]s\b", "", text)
 
 
 _CREDENTIAL_WORD = re.compile(r"(?i)certif|licen[cs]|credential|registered|accredited")

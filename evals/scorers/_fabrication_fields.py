@@ -22,11 +22,13 @@ from evals.scorers._fabrication_entries import (
     NO_SUCH_DEGREE,
     abbreviates,
     degree_problem,
+    numbered_as_source,
     on_one_source_line,
     restates_entry,
     same_degrees,
     spells_out_a_stated_name,
 )
+from evals.scorers._fabrication_layouts import NAME_KEYS, one_dated_span, parse_detail, stated_by_entry
 
 # (section, field, kind): structured fields that must equal the source's, entry by entry.
 STRUCTURED = [
@@ -69,6 +71,8 @@ def free_text(resume: dict[str, Any]) -> list[tuple[str, str]]:
             continue
         contact = keys[0] == "basics" and len(keys) > 1 and keys[1] in _CONTACT_KEYS
         structured = len(keys) == 2 and (keys[0], keys[1]) in _STRUCTURED_KEYS
+        if structured and keys[1] in NAME_KEYS and parse_detail(text):
+            structured = False  # "(ten weeks)" in a name field: a layout's detail, read as a bullet
         heading = len(keys) == 2 and (keys[0], keys[1]) in _HEADINGS  # "Key Results" claims nothing
         if contact or structured or heading or keys[0] in ("meta", "$schema"):
             continue
@@ -114,14 +118,34 @@ def _field_problem(kind: str, value: str, slot: Any, src_values: set[str], src_t
         # "Event Manager" for "Event Coordinator", because another role was "Senior Event Manager"
         return f"was {slot!r}: this is part of another entry's"
     if contains_phrase(src_text, value) or (
-        kind == "certification" and spells_out_a_stated_name(value, src_text)
+        kind == "certification"
+        and (
+            spells_out_a_stated_name(value, src_text)
+            or contains_phrase(src_text, numbered_as_source(value, src_text))
+        )
     ):
         return None
     if find_degrees(value):  # a degree in any field: a "Qualifications" section read as certificates or roles
         return degree_problem(value, src_text)
     if kind == "certification" and slot is None and on_one_source_line(value, src_text):
         return None  # "Youth Mental Health First Aid certification" for a line the parse read elsewhere
-    return "the source states no such value"
+    return _UNSTATED
+
+
+_UNSTATED = "the source states no such value"
+_QUALIFICATIONS = ("education", "certificates")
+
+
+_SCHOOL_WORD = re.compile(r"(?i)\b(?:university|college|institute|school|academy|polytechnic)\b")
+
+
+def _another_field(value: str, slot: Any) -> bool:
+    """ "Accounting" for a degree in "Business Administration" with an accounting concentration: a
+    field of study that shares no word with the source degree's, though the source says it elsewhere."""
+    if not slot or _SCHOOL_WORD.search(str(slot)):
+        return False  # a parse that read the school as the field compares nothing
+    said, stated = set(content_words(value)), set(content_words(str(slot)))
+    return bool(said) and bool(stated) and not said & stated and not find_degrees(value)
 
 
 def _shortened(value: str, slot: str) -> bool:
@@ -168,6 +192,13 @@ def _source_entry(
         restated = [e for e in src_entries if restates_entry(entry, e)]
         if len(restated) == 1:
             return restated[0]
+        listed = [  # "BLS" and "ACLS" as two entries where the source lists "BLS (AHA), ACLS" as one
+            e
+            for e in src_entries
+            if entry.get("name") and contains_phrase(str(e.get("name") or ""), str(entry["name"]))
+        ]
+        if len(listed) == 1:
+            return listed[0]
     return src_entries[index] if index < len(src_entries) else None
 
 
@@ -239,17 +270,37 @@ def structured_offenses(sample: Sample) -> list[Offense]:
                 offenses += _still_ongoing(entry, i, roles, src_entries, sample.grounding_text)
             if not value or (kind != "date" and is_career_break(entry)):
                 continue
+            if key in NAME_KEYS and parse_detail(str(value)):
+                continue  # a layout's detail, judged as free text (free_text)
             matched = _matched_entry(section, entry, roles, src_entries, sample.grounding_text)
             if section == "certificates" and matched is not None and restates_entry(entry, matched):
                 continue  # "LEED Accredited Professional, Building Design + Construction (LEED AP BD+C)"
             slot = matched.get(key) if matched is not None else None
             problem = _field_problem(kind, str(value), slot, src_values, sample.grounding_text)
             if (
+                problem is None
+                and (section, key) == ("education", "area")
+                and _another_field(str(value), slot)
+            ):
+                problem = f"was {slot!r}: the degree's field is another"
+            if (
                 problem
                 and section in ("work", "volunteer")
                 and _restates_a_line(entry, str(value), slot, sample)
             ):
                 problem = None
+            if problem == _UNSTATED and kind != "date":
+                kin = [matched] if matched is not None else src_entries
+                listed = section in _QUALIFICATIONS  # a CV's list of degrees and licences, read either way
+                if listed:
+                    kin = [
+                        e
+                        for other in _QUALIFICATIONS
+                        for e in sample.source.get(other) or []
+                        if isinstance(e, dict)
+                    ]
+                if stated_by_entry(str(value), kin, slot, each_part=listed):
+                    problem = None  # "Student Teacher, Mathematics": the entry's words, split otherwise
             if problem:
                 path = f"{section}[{i}].{key}"
                 named = "degree" if problem == NO_SUCH_DEGREE else kind  # a degree listed as a certificate
@@ -271,7 +322,7 @@ def _still_ongoing(
     if matched is None or not matched.get("endDate") or not matched.get("startDate"):
         return []
     start, was = parse_date(str(entry["startDate"])), parse_date(str(matched["startDate"]))
-    if start is None or was is None or not start.same_as(was):
+    if start is None or was is None or not start.same_as(was) or one_dated_span(entry, matched):
         return []
     path = f"work[{index}].endDate"
     return [

@@ -23,11 +23,13 @@ from app.grounding import (
     without_quantities,
 )
 from evals.scorers._fabrication_numbers import (
+    arithmetic_fits,
     change_invented,
     listed_counts,
     measure_dropped,
     percent_change_fits,
     qualifier_moved,
+    target_as_result,
     years_claimed,
     years_fit,
 )
@@ -36,6 +38,7 @@ from evals.scorers._fabrication_numbers import (
 class MetricSource(Protocol):
     """What the numbers check reads of the source (`fabrication._Source` is one)."""
 
+    text: str
     quantities: list[Quantity]
     dates: list[PartialDate]
     line_texts: list[str]
@@ -77,6 +80,9 @@ def _qualified_otherwise(
     span = _original_span(text, q.raw)
     if qualifier_moved(text, q, restated):
         return [("metric", span, "the source says this of another number")]
+    sharing = [src.line_texts[i] for i, line in enumerate(src.lines) if line & words]
+    if target_as_result(text, q, restated or sharing):
+        return [("metric", span, "the source states this as a target, not a result")]
     if (lost := measure_dropped(text, q, restated)) is not None:
         return [("metric", span, f"the source's {lost!r} is dropped from this number")]
     return []
@@ -92,10 +98,26 @@ def _derived(text: str, q: Quantity, words: set[str], src: MetricSource) -> bool
     dates, a change from a before and an after, a count of the items a line lists."""
     if years_claimed(text, q):
         return years_fit(text, q, src.spans)
+    if _version_of_a_name(text, q, src.text):
+        return True
     restated = [src.line_texts[i] for i, line in enumerate(src.lines) if len(line & words) >= 2]
-    if percent_change_fits(q, restated):
+    if q.value == 1 and q.raw == "1" and any(re.search(r"(?i)\bone\b", line) for line in restated):
+        return True  # "1 week in 5" for "one week in five": the word "one" is no quantity of its own
+    if percent_change_fits(q, restated) or arithmetic_fits(q, text, restated):
         return True
     return q.unit == "" and q.value.is_integer() and int(q.value) in listed_counts(restated)
+
+
+def _version_of_a_name(text: str, q: Quantity, source: str) -> bool:
+    """ "Apache Airflow (1.10 and 2.x)" for the source's "Airflow 1.10" and "Airflow 2": a number the
+    source writes right after a name that this line names too (a version, a level)."""
+    if q.unit != "":
+        return False
+    number = re.escape(q.raw)
+    return any(
+        re.search(rf"(?<![\w-]){re.escape(m.group(1))}(?![\w-])", text) is not None
+        for m in re.finditer(rf"(?<![\w-])([A-Z][\w+#-]*)\s+{number}(?![\d%])", source)
+    )
 
 
 def _unstated(text: str, q: Quantity, src: MetricSource) -> str:

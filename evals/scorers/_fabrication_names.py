@@ -19,6 +19,7 @@ from evals.scorers._fabrication_families import Families, is_frame_word
 
 _ADJECTIVE_ENDINGS = ("oriented", "driven", "focused", "based", "centric", "facing", "minded", "led", "level")
 _SMALL = {"of", "and", "the", "for", "in", "&", "to"}
+_CREDENTIAL_ENDINGS = frozenset({"certified", "licensed", "registered", "accredited", "credentialed"})
 COUNTRIES = frozenset(
     """Mexico Canada Ireland India China Japan Germany France Spain Italy Portugal Brazil Argentina
     Chile Colombia Peru Philippines Vietnam Thailand Malaysia Singapore Indonesia Australia Netherlands
@@ -44,6 +45,13 @@ def ordinary_word(word: str, start: int, text: str, src: NameSource) -> bool:
         return True
     if "-" in low and low.rsplit("-", 1)[1] in _ADJECTIVE_ENDINGS:
         return True  # "Results-oriented", "PDM-based"
+    head, _, tail = word.rpartition("-")
+    if (
+        tail.lower() in _CREDENTIAL_ENDINGS
+        and head
+        and re.search(rf"(?<![\w-]){re.escape(head)}(?![\w-])", src.text)
+    ):
+        return True  # "NATE-certified" for the source's "NATE": the certifications check judges the claim
     return _spells_a_stated_abbreviation(start, text, src.text) or _country_of_a_stated_place(
         word, start, text, src.text
     )
@@ -57,10 +65,10 @@ def _spells_a_stated_abbreviation(start: int, text: str, source: str) -> bool:
         if not m.start() <= start < m.end():
             continue
         words = [w for w in re.findall(r"[A-Za-z][\w'-]*", m.group(0)) if w.lower() not in _SMALL]
-        letters = "".join(w[0].upper() for w in words)
+        letters = "".join(w if w.isupper() and len(w) <= 6 else w[0].upper() for w in words)
         if len(letters) < 2:
-            return False
-        joined = r"\s*[&/]?\s*".join(re.escape(c) for c in letters)
+            return False  # an acronym in the run gives all its letters: "SHRM Certified Professional"
+        joined = r"\s*[&/-]?\s*".join(re.escape(c) for c in letters)
         return re.search(rf"(?<![\w-]){joined}(?![\w-])", source) is not None
     return False
 

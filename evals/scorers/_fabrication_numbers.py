@@ -134,6 +134,81 @@ def before_after(line: str) -> list[tuple[float, float]]:
     ]
 
 
+_TIME_UNITS = {"second": 1 / 60, "sec": 1 / 60, "minute": 1.0, "min": 1.0, "hour": 60.0, "hr": 60.0,
+               "day": 1440.0, "week": 10080.0}  # fmt: skip
+_UNIT_AFTER = re.compile(r"\s*-?\s*([a-z]+)")
+
+
+def _time_unit(norm: str, end: int) -> float | None:
+    m = _UNIT_AFTER.match(norm[end:])
+    return _TIME_UNITS.get(m.group(1).rstrip("s")) if m else None
+
+
+def timed_before_after(line: str) -> list[tuple[float, float]]:
+    """The (before, after) pairs of a line in one unit where each names its own unit of time:
+    "from 6 hours to 50 minutes" is (360, 50)."""
+    norm = normalize_text(line)
+    found = sorted((q.start, q.end, q.value) for q in find_quantities(line))
+    pairs = []
+    for (_, a_end, a), (b_start, b_end, b) in pairwise(found):
+        unit_a, unit_b = _time_unit(norm, a_end), _time_unit(norm, b_end)
+        gap = norm[a_end:b_start]
+        if unit_a and unit_b and unit_a != unit_b and re.fullmatch(r"\s*[a-z]+\s+(?:to|->|→)\s*", gap):
+            pairs.append((a * unit_a, b * unit_b))
+    return pairs
+
+
+def arithmetic_fits(q: Quantity, text: str, lines: Iterable[str]) -> bool:
+    """A figure the arithmetic of one restated source line gives (golden/README.md, "Derived
+    numbers"): the sum of two counts it lists side by side ("an eleven-person team" for "9 recruiters
+    and 2 coordinators"), the size of a change it states ("by 17 days" for "from 58 to 41 days"), a
+    change across units ("~86%" for "from 6 hours to 50 minutes"), and, said as a share ("X% of",
+    "N of M"), one count as a share of another ("93% of plan" for "420 ... against a plan of 450") or a
+    share of a count ("21 of 35 interns" for "35 interns, 60% received offers")."""
+    said = normalize_text(text)[q.end :]
+    as_share = re.match(r"\s*(?:out\s+)?of\b", said) is not None
+    for line in lines:
+        norm = normalize_text(line)
+        found = [
+            k
+            for k in find_quantities(line)
+            if not (k.unit == "" and k.value.is_integer() and 1950 <= k.value <= 2100)
+        ]
+        counts = [k.value for k in found if k.unit == ""]
+        shares = [k.value for k in found if k.unit == "%"]
+        if q.unit == "%":
+            if as_share and any(
+                0 < a < b and abs(a / b * 100 - q.value) <= 1.0 for a in counts for b in counts
+            ):
+                return True
+            if any(a > 0 and abs(abs(b - a) / a * 100 - q.value) <= 1.0 for a, b in timed_before_after(line)):
+                return True
+            continue
+        if q.unit != "":
+            continue
+        listed = [
+            a.value + b.value
+            for a, b in pairwise(k for k in found if k.unit == "")
+            if _LISTED_GAP.fullmatch(norm[a.end : b.start])
+        ]
+        if any(abs(total - q.value) < 1e-9 for total in listed):
+            return True
+        if any(abs(abs(a - b) - q.value) < 1e-9 for a, b in before_after(line) + timed_before_after(line)):
+            return True
+        base = re.match(r"\s*(?:out\s+)?of\s+(?:the\s+)?([\d,]+)", said)
+        if base and any(
+            abs(n * p / 100 - q.value) <= 0.5 and float(base.group(1).replace(",", "")) == n
+            for n in counts
+            for p in shares
+        ):
+            return True
+    return False
+
+
+# Two counts listed side by side: "9 recruiters and 2 coordinators", "3 RNs, 2 techs".
+_LISTED_GAP = re.compile(r"\s*[a-z][\w-]*(?:\s+[a-z][\w-]*)?\s*(?:,\s*(?:and\s+)?|and\s+|plus\s+|\+\s*)")
+
+
 def percent_change_fits(q: Quantity, lines: Iterable[str]) -> bool:
     """ "50%" for a line that goes "from two days to one": the change from its before to its after."""
     if q.unit != "%":
@@ -212,11 +287,34 @@ def qualifier_moved(text: str, q: Quantity, lines: Iterable[str]) -> bool:
     )
 
 
+_TARGET_WORDS = r"(?:plan|target|goal|quota|forecast|budget(?:ed)?|projected|projection)"
+_TARGET_OF = re.compile(rf"(?i)\b{_TARGET_WORDS}\s+(?:of|was|at)\s+$")
+_TARGET_AFTER = re.compile(rf"(?i)^[\s-]*(?:[a-z]+[\s-]+)?{_TARGET_WORDS}\b")
+
+
+def target_as_result(text: str, q: Quantity, lines: Iterable[str]) -> bool:
+    """ "Made 450 hires" for "Hired 420 people against a plan of 450": a number every restated
+    source line that states it gives as a plan, target or goal, which the output line states as
+    something else (not "of the 450-hire plan")."""
+    stating = [line for line in lines if any(q.matches(k) for k in find_quantities(line))]
+    said = normalize_text(text)
+    if not stating or _TARGET_OF.search(said[: q.start]) or _TARGET_AFTER.match(said[q.end :]):
+        return False  # "93% of the 450-hire plan": the output says it of the plan too
+    for line in stating:
+        norm = normalize_text(line)
+        for k in find_quantities(line):
+            if q.matches(k) and not (
+                _TARGET_OF.search(norm[: k.start]) or _TARGET_AFTER.match(norm[k.end :])
+            ):
+                return False
+    return True
+
+
 # What a number measures, dropped: "p99 latency" as "latency", "median first reply time" as "first
 # reply time": a percentile or a median read as every case. (Faithful rewrites in batches 1-4 drop
 # "average", "up to" and "about"; a rate such as "annual" is read over a whole clause, too loosely to
 # judge here: `specificity` reports those.)
-_MEASURE_KEYS = re.compile(r"^(?:p\d+(?:\.\d+)?|median)$")
+_MEASURE_KEYS = re.compile(r"^(?:p\d+(?:\.\d+)?|median|at peak)$")  # a peak read as sustained, too
 
 
 def measure_dropped(text: str, q: Quantity, lines: Iterable[str]) -> str | None:

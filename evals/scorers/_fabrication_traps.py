@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from app.grounding import Grounder, contract_expansions, mentions
+from app.grounding import Grounder, SkillLexicon, contract_expansions, mentions
 from app.resume import iter_strings
 from evals.scorers._base import Offense, Sample
-from evals.scorers._fabrication_families import Families, stated_by_family
+from evals.scorers._fabrication_families import PERSONAL_TRAITS, Families, stated_by_family
 from evals.scorers._fabrication_lines import copied_from_source, requirement_span, source_units
 
 
@@ -60,4 +60,8 @@ def _heading(path: tuple[Any, ...]) -> bool:
 
 
 def _derived_trap_grounded(trap: str, src: TrapSource) -> bool:
+    """A derived trap the source grounds as a skill, or a personal trait ("Attention to Detail"):
+    a judgement of the candidate that no source states, so no rule can call it unevidenced."""
+    if SkillLexicon.default().canonical(trap) in PERSONAL_TRAITS or trap in PERSONAL_TRAITS:
+        return True
     return stated_by_family(trap, src.stems, src.families) or src.grounder.ground(trap).grounded

@@ -103,10 +103,15 @@ def new_content(
         if m.group(0).lower().strip(".") not in STOPWORDS
     ]
     spelled = _spelled_acronym_words(unowned, source_text) if source_text else set()
+    spelled |= {  # "TA team" where the source says "Talent Acquisition": its own words, abbreviated
+        stem(a.lower())
+        for a in re.findall(r"\b[A-Z]{2,6}s?\b", unowned)
+        if source_text and acronym_in(a.rstrip("s"), source_text)
+    }
     is_new = [
         _is_new(w, source_words)
         and w not in spelled
-        and not (families is not None and (w in FRAMING_STEMS or families.knows(w)))
+        and not (families is not None and (w in FRAMING_STEMS or w in _MORE_FRAMING or families.knows(w)))
         for w, _ in words
     ]
     new = list(dict.fromkeys(w for (w, _), fresh in zip(words, is_new, strict=True) if fresh))
@@ -116,6 +121,15 @@ def new_content(
     spans = [m for (_, m), fresh in zip(words, is_new, strict=True) if fresh]
     span = text[spans[0].start() : spans[-1].end()]
     return [("claim", span, f"{len(new)} words the source never uses: {', '.join(new[:6])}")]
+
+
+# Plain English for when, which a rewrite may bring to any line: "most recently", "later handled".
+_WHEN_WORDS = frozenset(
+    stem(w) for w in "recently later earlier previously formerly initially subsequently".split()
+)
+# A resume's framing of how long and in what line ("more than a decade in recruiting", "specializing
+# in"), beside the framing words of `_ordinary_words`: the numbers and skills around it are checked.
+_MORE_FRAMING = frozenset(stem(w) for w in "decade decades specializing specialized".split())
 
 
 def _is_new(word: str, source_words: set[str]) -> bool:
@@ -128,6 +142,7 @@ def _is_new(word: str, source_words: set[str]) -> bool:
         or word in LEADERSHIP_STEMS
         or word in CLAIM_STEMS  # "leader", "expert": the claims check of `fabrication` judges them
         or word in _FREQUENCIES
+        or word in _WHEN_WORDS
         or word in SCALES
         or len(word) < 2
     )
@@ -221,8 +236,11 @@ def _grounded_category_words(text: str, source_text: str) -> set[str]:
         stem(w.lower())
         for mention in taxonomy.generals_in(text)
         if taxonomy.grounds(mention.general, source_text) is not None
-        for w in re.findall(r"[A-Za-z][A-Za-z0-9+#]*", mention.raw)
-    }
+        for w in re.findall(r"[A-Za-z][A-Za-z0-9+#]*", mention.raw) + _WHOLE_WORD.findall(mention.raw)
+    }  # each part, and the whole word as `word_pairs` reads it ("CI/CD" is one word there)
+
+
+_WHOLE_WORD = re.compile(r"[A-Za-z][A-Za-z0-9+#]*(?:[/.&-][A-Za-z0-9+#]+)+")
 
 
 _NUMBER_WORDS = frozenset(stem(w) for w in [*UNITS, *TENS, *SCALES, "dozen", "zero", "hundred"])

@@ -39,7 +39,7 @@ from app.grounding import (
 )
 from evals.scorers._base import Offense, Sample, Score, ratio, scorer
 from evals.scorers._fabrication_claims import claim_offenses
-from evals.scorers._fabrication_credentials import certification_offenses
+from evals.scorers._fabrication_credentials import certification_offenses, not_current
 from evals.scorers._fabrication_families import PERSONAL_TRAITS, Families, stated_by_family
 from evals.scorers._fabrication_fields import free_text, structured_offenses
 from evals.scorers._fabrication_lines import (
@@ -100,7 +100,7 @@ class _Source:
             credentials="\n".join(
                 f"{c.get('name') or ''} {c.get('issuer') or ''}"
                 for c in sample.source.get("certificates") or []
-                if isinstance(c, dict)
+                if isinstance(c, dict) and not not_current(c)
             ),
             grounder=Grounder(source_lines(sample), meaning=meaning),
             families=Families(text),
@@ -110,13 +110,17 @@ class _Source:
 
 def _entry_headers(source: dict[str, Any]) -> list[str]:
     """Each entry's name, title and description as one line: an employer's "(outdoor gear: e-commerce
-    and 14 retail stores)" states its 14 as a bullet would."""
-    keys = ("position", "name", "organization", "institution", "studyType", "area", "description")
+    and 14 retail stores)" states its 14 as a bullet would; a certificate's name, issuer and note
+    ("Minnesota Tier 3 teaching license, Mathematics 5-12: application submitted, pending") state
+    theirs as its one line of the source did."""
+    keys: tuple[str, ...] = ("position", "name", "organization", "institution", "studyType", "area")
+    keys = (*keys, "description", "issuer", "title", "awarder", "summary")
     return [
         line
-        for section in ("work", "volunteer", "education")
+        for section in ("work", "volunteer", "education", "certificates", "awards")
         for e in source.get(section) or []
-        if isinstance(e, dict) and (line := " ".join(str(e[k]) for k in keys if e.get(k)))
+        if isinstance(e, dict)
+        and (line := " ".join(str(e[k]) for k in keys if isinstance(e.get(k), str) and e[k]))
     ]
 
 
@@ -216,16 +220,20 @@ def _in_text(sample: Sample, lexicon: SkillLexicon, src: _Source) -> list[Offens
         checks = (*TEXT_CHECKS, _unknown_skill) if listed else TEXT_CHECKS
         for check in checks:
             offenses += [
-                Offense(kind, span, detail, path) for kind, span, detail in check(text, src, lexicon)
-            ]
+                Offense(kind, span, detail, path)
+                for kind, span, detail in check(text, src, lexicon)
+                if not (listed and kind == "entity" and _ENGLISH_NOUN.search(span))
+            ]  # a skills list's Title Case "Team Leadership & Development": an English noun, no name
     return offenses
 
 
 def _unknown_skill(keyword: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str, str, str]]:
     """A skills-list item no lexicon knows ("Eaglesoft") is still a skill: the source must state it,
     or all of its words."""
-    if lexicon.find(keyword) or contains_phrase(src.text, keyword):
+    if contains_phrase(src.text, keyword):
         return []
+    if known := lexicon.find(keyword):
+        return _unknown_names_beside_skills(keyword, known, src)
     if contains_phrase(src.text, re.sub(r"\b[A-Z][a-z]+\s+(?=\d)", "", keyword)):
         return []  # "Section 504 plans", "Form 1099 preparation": a numbered rule named in full
     words = content_words(without_quantities(keyword))
@@ -237,6 +245,27 @@ def _unknown_skill(keyword: str, src: _Source, lexicon: SkillLexicon) -> list[tu
         return []
     answer = src.grounder.ground(keyword)  # "CAD software" for SolidWorks; or close in meaning
     return [] if answer.grounded else [("skill", keyword, answer.reason)]
+
+
+_ENGLISH_NOUN = re.compile(
+    r"(?i)(?:tion|sion|ment|ness|ity|ance|ence|ship|ing|ics|ogy|ure|form|system|tool|service)s?$"
+)
+
+
+def _unknown_names_beside_skills(keyword: str, known: list[Any], src: _Source) -> list[tuple[str, str, str]]:
+    """ "Workday Payroll" where only "Payroll" is a known skill: the item's other capitalised words
+    name a product too, and the source must name it ("Workday" is no ordinary word)."""
+    rest = keyword
+    for m in sorted(known, key=lambda m: m.start, reverse=True):
+        rest = rest[: m.start] + " " * (m.end - m.start) + rest[m.end :]
+    return [
+        ("skill", m.group(0), "the source never names this product")
+        for m in re.finditer(r"(?<![\w-])[A-Z][A-Za-z0-9+#]*[a-z][A-Za-z0-9+#]*(?![\w-])", rest)
+        if m.group(0).lower() not in STOPWORDS
+        and not _ENGLISH_NOUN.search(m.group(0))  # "Development", "Reduction", "Platforms": no product
+        and not contains_phrase(src.text, m.group(0))
+        and not ordinary_word(m.group(0), m.start(), rest, src)
+    ]
 
 
 def _proper_names(text: str) -> list[tuple[int, str]]:
