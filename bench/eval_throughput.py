@@ -314,10 +314,11 @@ def main() -> None:
                     client: floor_run(client, port, args.n, args.concurrency, args.workers, env)
                     for client in ("openai", "litellm")
                 }
+            calls_before = _requests(port)  # the celery run and the floors above called it too
             cold_wall, cold = timed_worker(tmp / "ds", tmp / "cold", args.concurrency, env)
-            calls_cold = _requests(port)
+            calls_cold = _requests(port) - calls_before
             warm_wall, warm = timed_worker(tmp / "ds", tmp / "warm", args.concurrency, env)
-            calls_warm = _requests(port) - calls_cold
+            calls_warm = _requests(port) - calls_before - calls_cold
         finally:
             server.terminate()
             server.wait(timeout=10)
