@@ -135,7 +135,11 @@ def eval_args(dataset: Path | str, out: Path, *extra: str) -> list[str]:
 
 
 def submit(env: dict[str, str], args: list[str]) -> subprocess.Popen[str]:
-    return subprocess.Popen(args, env=env, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    """The submitter as a user's terminal starts it: Ctrl-C (SIGINT) interrupts it. A process started
+    in the background by a shell (a CI runner may be one) inherits SIGINT ignored, and Python then
+    installs no KeyboardInterrupt handler; so the default is restored in the child."""
+    return subprocess.Popen(args, env=env, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # fmt: skip
 
 
 def case_rows(database_url: str) -> list[dict[str, Any]]:
