@@ -53,7 +53,7 @@ from app.grounding._numbers import (
     ungrounded_quantities,
     without_quantities,
 )
-from app.grounding._places import contract_place_names
+from app.grounding._places import US_STATES, contract_place_names
 from app.grounding._qualifiers import dropped_qualifiers, find_qualifiers
 from app.grounding._requirements import MUST, NICE, Importance, Requirement, extract_requirements
 from app.grounding._service import Grounder, Grounding, line_grounds, same_source_line
@@ -93,6 +93,7 @@ __all__ = [
     "STOPWORDS",
     "TENS",
     "UNITS",
+    "US_STATES",
     "Degree",
     "EvidenceMap",
     "GeneralMention",

@@ -29,6 +29,22 @@ from evals.scorers._fabrication_entries import (
     spells_out_a_stated_name,
 )
 from evals.scorers._fabrication_layouts import NAME_KEYS, one_dated_span, parse_detail, stated_by_entry
+from evals.scorers._fabrication_pending import marked_restatement, pending_credentials, shown_as_held
+from evals.scorers._fabrication_qualifications import (
+    credential_role,
+    merged,
+    merged_problem,
+    same_credential,
+    status_only,
+)
+from evals.scorers._fabrication_readings import (
+    by_dates,
+    employer_elsewhere,
+    headline_only,
+    other_roles,
+    realigned,
+    reread,
+)
 
 # (section, field, kind): structured fields that must equal the source's, entry by entry.
 STRUCTURED = [
@@ -45,6 +61,7 @@ STRUCTURED = [
     ("education", "endDate", "date"),
     ("certificates", "name", "certification"),
     ("certificates", "issuer", "certification"),
+    ("certificates", "date", "date"),
     ("awards", "title", "claim"),
     ("projects", "name", "entity"),
 ]
@@ -185,9 +202,11 @@ def _source_entry(
         ]
         if len(kin) > 1 and len(titled) == 1:  # two roles at "Pinecrest Scheduling (B2B SaaS, ...)"
             return titled[0]
+        if len(kin) > 1 and not titled and (dated := by_dates(entry, kin)) is not None:
+            return dated  # "Front Desk Agent, then Night Auditor (from 2015)": the role of its dates
         named = [e for e in src_entries if same_name(str(e.get(identity) or ""), str(entry[identity]))]
         if len(named) == 1:
-            return named[0]
+            return realigned(entry, named[0], src_entries) if section in ("work", "volunteer") else named[0]
     if section == "certificates":
         restated = [e for e in src_entries if restates_entry(entry, e)]
         if len(restated) == 1:
@@ -256,7 +275,8 @@ def _stated_as_a_role(entry: dict[str, Any], src_text: str) -> bool:
 def structured_offenses(sample: Sample) -> list[Offense]:
     """Each structured field against the source entry it restates. A career break is no employer
     or title (its dates must still be the source's), and is left out of the entries matched by place."""
-    offenses = []
+    offenses = shown_as_held(sample)
+    pending = pending_credentials(sample.source, sample.grounding_text)
     for section, key, kind in STRUCTURED:
         src_entries = [
             e for e in sample.source.get(section) or [] if isinstance(e, dict) and not is_career_break(e)
@@ -273,10 +293,32 @@ def structured_offenses(sample: Sample) -> list[Offense]:
             if key in NAME_KEYS and parse_detail(str(value)):
                 continue  # a layout's detail, judged as free text (free_text)
             matched = _matched_entry(section, entry, roles, src_entries, sample.grounding_text)
-            if section == "certificates" and matched is not None and restates_entry(entry, matched):
+            if kind == "employer" and employer_elsewhere(entry, key, matched):
+                continue  # "Second Shift" over "Magnolia Community Hospital (180-bed)": a detail
+            if section in ("work", "volunteer") and kind != "date" and credential_role(entry, sample.source):
+                continue  # "Designations" over "CPCU, The Institutes": credentials, not a role
+            if section in _QUALIFICATIONS and merged(entry, sample.source):
+                problem = merged_problem(kind, str(value), sample.source)
+                if problem:
+                    path = f"{section}[{i}].{key}"
+                    offenses.append(Offense(kind, str(value), f"{path}: {problem}", path))
+                continue
+            if section == "certificates" and key == "date":
+                if matched is None or not same_credential(entry, matched):
+                    continue  # a date is compared only with the same credential's
+            elif section == "certificates" and matched is not None and restates_entry(entry, matched):
                 continue  # "LEED Accredited Professional, Building Design + Construction (LEED AP BD+C)"
             slot = matched.get(key) if matched is not None else None
+            if section == "certificates" and (status_only(str(value)) or marked_restatement(entry, pending)):
+                continue  # "in progress" in an issuer's field names no one; a pending credential, marked
             problem = _field_problem(kind, str(value), slot, src_values, sample.grounding_text)
+            problem = reread(kind, str(value), slot, matched, entry, problem, sample.grounding_text)
+            if (
+                kind == "title"
+                and problem is None
+                and headline_only(str(value), slot, sample.source, sample.grounding_text)
+            ):
+                problem = f"was {slot!r}: the headline's title, not this role's"
             if (
                 problem is None
                 and (section, key) == ("education", "area")
@@ -290,7 +332,7 @@ def structured_offenses(sample: Sample) -> list[Offense]:
             ):
                 problem = None
             if problem == _UNSTATED and kind != "date":
-                kin = [matched] if matched is not None else src_entries
+                kin = [matched] if matched is not None else src_entries + other_roles(section, sample.source)
                 listed = section in _QUALIFICATIONS  # a CV's list of degrees and licences, read either way
                 if listed:
                     kin = [

@@ -109,6 +109,23 @@ def _spells_out(part: str, entry: dict[str, Any]) -> bool:
     )
 
 
+def _abbreviates_a_field(part: str, entry: dict[str, Any]) -> bool:
+    """ "AHLEI" for the entry's "American Hotel & Lodging Educational Institute": a part in capitals
+    that is the initials of one of its fields."""
+    letters = part.replace(".", "").strip()
+    if not (2 <= len(letters) <= 8 and letters.isalpha() and letters.isupper()):
+        return False
+    for key in _ENTRY_FIELDS:
+        words = [
+            w
+            for w in re.findall(r"[A-Za-z][\w'-]*", str(entry.get(key) or ""))
+            if w.lower() not in ("of", "and", "the", "for", "in")
+        ]
+        if words and all(w[0].isupper() for w in words) and "".join(w[0] for w in words) == letters:
+            return True
+    return False
+
+
 def stated_by_entry(value: str, entries: list[dict[str, Any]], slot: Any, *, each_part: bool = False) -> bool:
     """Whether each part of `value` is a run of words of one field of one of `entries` (the source
     entry it restates; with `each_part`, of any of them: a CV's list of qualifications), or one of
@@ -126,6 +143,7 @@ def stated_by_entry(value: str, entries: list[dict[str, Any]], slot: Any, *, eac
         return (
             _dated(text, entry)
             or _spells_out(text, entry)
+            or _abbreviates_a_field(text, entry)
             or any(_runs(part, f, head=part is parts[0][1]) for f in _fields(entry, each_part))
         )
 
