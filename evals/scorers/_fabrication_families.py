@@ -135,3 +135,33 @@ def known_in_family(word: str, source_words: set[str], families: Families) -> bo
     return len(parts) > 1 and all(
         len(p) < 2 or p in STOPWORDS or known_in_family(p, source_words, families) for p in parts
     )
+
+
+# A soft skill names an activity, which a source states in its own words: "Coaching" for "Mentor
+# two trainees", "Leadership" for "Lead technician", "Customer Service" for "handled guest
+# complaints". Each is grounded by a source word of one of its activities (stems); a soft skill
+# whose activity the source never names stays a skill to check.
+_LEAD = "lead leader led leads leadership manage manager managed managing management supervise supervised supervisor director head"
+_TEACH = "coach coached coaching mentor mentored mentoring train trained trainer trainees training precept preceptor preceptors tutor tutored onboarding onboarded"
+_SERVE = "customer customers guest guests client clients caller callers shopper shoppers"
+_SOFT_SKILL_WORDS = {
+    "Leadership": _LEAD,
+    "People Management": _LEAD + " staff team hire hired hiring direct reports",
+    "Team Building": _LEAD + " hire hired hiring",
+    "Delegation": _LEAD,
+    "Coaching": _TEACH,
+    "Mentoring": _TEACH,
+    "Customer Service": _SERVE,
+    "Complaint Resolution": "complaint complaints escalation escalations escalated grievance grievances",
+    "Conflict Resolution": "conflict conflicts dispute disputes escalation escalations escalated grievance grievances",
+}
+SOFT_SKILL_STEMS = {
+    name: frozenset(stem(w) for w in words.split()) for name, words in _SOFT_SKILL_WORDS.items()
+}
+
+
+def soft_skill_shown(canonical: str | None, source_words: set[str]) -> bool:
+    """Whether `canonical` is a soft skill whose activity a source word names ("mentored" for
+    "Coaching"); false for any other skill."""
+    stems = SOFT_SKILL_STEMS.get(canonical or "")
+    return stems is not None and not stems.isdisjoint(source_words)

@@ -78,3 +78,19 @@ def _country_of_a_stated_place(word: str, start: int, text: str, source: str) ->
         return False
     place = re.search(r"([A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*)?),\s*$", text[:start])
     return place is not None and place.group(1) in source
+
+
+def abbreviates_source_words(word: str, source: str) -> bool:
+    """An abbreviation the source writes in full or in the plural: "IV" for the source's "IVs",
+    "P&C" for "property and casualty", "OTA" for "over-the-air". Its letters must begin consecutive
+    words joined as the abbreviation joins them ("&" or "/" by "and", "&" or "/"; plain letters by
+    hyphens inside one compound), so "P&C" is never "project coordination" nor "OTA" "on time"."""
+    core = word[:-1] if len(word) > 2 and word.endswith("s") and word[:-1].isupper() else word
+    if not re.fullmatch(r"[A-Z](?:[&/]?[A-Z]){1,5}", core):
+        return False
+    if re.search(rf"(?<![\w-]){re.escape(core)}s(?![\w-])", source):
+        return True  # "IVs", "PRs": the source's plural
+    letters = core.replace("&", "").replace("/", "")
+    joint = r"\s+(?:and|&)\s+|\s*[&/]\s*" if ("&" in core or "/" in core) else r"-(?:[a-z]+-)?"
+    spelled = rf"(?i:\b{letters[0]}[a-z]*" + "".join(rf"(?:{joint}){c}[a-z]*" for c in letters[1:]) + r"\b)"
+    return re.search(spelled, source) is not None

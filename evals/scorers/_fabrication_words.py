@@ -42,6 +42,8 @@ _SHORT_FORMS = {
     "prep": "preparation prepare", "approx": "approximately", "mgr": "manager", "hr": "hour",
     "hrs": "hours", "wk": "week", "wks": "weeks", "mo": "month", "mos": "months",
     "op": "operative operation", "med": "medication medical", "meds": "medications",
+    "exam": "examination", "exams": "examinations", "spec": "specification", "specs": "specifications",
+    "doc": "document documentation", "docs": "documents documentation", "eval": "evaluation",
 }  # fmt: skip
 
 
@@ -198,8 +200,9 @@ _VERB_FORM = re.compile(r"(?i)^[a-z]{3,}(?:ed|es|ing|s)$")
 
 def _spelled_acronym_words(text: str, source_text: str) -> set[str]:
     """The stems of runs of words that spell out an abbreviation the source uses: all its letters
-    ("Labor & Delivery" for "L&D"), or all but its last ("engineering change control" beside the
-    source's "ECOs": E, C begin ECO)."""
+    ("Labor & Delivery" for "L&D"; an abbreviation in the run gives all of its own: "CT angiography"
+    for "CTA"), or all but its last ("engineering change control" beside the source's "ECOs": E, C
+    begin ECO)."""
     joined = {
         re.sub(r"[&/]", "", a) for a in re.findall(r"(?<![\w&/])[A-Z](?:[&/][A-Z])+(?![\w&/])", source_text)
     }
@@ -211,7 +214,12 @@ def _spelled_acronym_words(text: str, source_text: str) -> set[str]:
     for i in range(len(words) - 1):
         run = [w.group(0) for w in words[i : i + 2]]
         initials = "".join(w[0].upper() for w in run)
-        if initials in joined or any(a.startswith(initials) and len(a) == len(initials) + 1 for a in plain):
+        letters = "".join(w if re.fullmatch(r"[A-Z]{2,4}", w) else w[0].upper() for w in run)
+        if (
+            initials in joined
+            or any(a.startswith(initials) and len(a) == len(initials) + 1 for a in plain)
+            or (letters != initials and letters in plain)  # "CT angiography" for "CTA": CT gives C, T
+        ):
             found |= {stem(w.lower()) for w in run}
     return found
 
@@ -219,6 +227,7 @@ def _spelled_acronym_words(text: str, source_text: str) -> set[str]:
 def _honest_new_word(word: str, families: Families, named: set[str]) -> bool:
     return (
         is_frame_word(word)
+        or word in ORDINARY_STEMS  # plain English any rewrite may bring: "Partner with loss control"
         or families.knows(word)
         or word in named
         or word in CLAIM_STEMS

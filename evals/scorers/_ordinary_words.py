@@ -66,7 +66,8 @@ CATEGORY_NOUNS = frozenset(
     stem(w)
     for w in """software tool tools tooling system systems platform platforms application applications
     solution solutions program programs service services product products process processes work
-    task tasks activity activities unit units floor department""".split()
+    task tasks activity activities unit units floor department designation designations credential
+    credentials""".split()
 )
 
 

@@ -35,12 +35,16 @@ from app.grounding import (
     mentions,
     normalize_text,
     spell_like_source,
-    without_quantities,
 )
 from evals.scorers._base import Offense, Sample, Score, ratio, scorer
 from evals.scorers._fabrication_claims import claim_offenses
 from evals.scorers._fabrication_credentials import certification_offenses, not_current
-from evals.scorers._fabrication_families import PERSONAL_TRAITS, Families, stated_by_family
+from evals.scorers._fabrication_families import (
+    PERSONAL_TRAITS,
+    Families,
+    soft_skill_shown,
+    stated_by_family,
+)
 from evals.scorers._fabrication_fields import free_text, structured_offenses
 from evals.scorers._fabrication_lines import (
     copied_from_source,
@@ -48,11 +52,17 @@ from evals.scorers._fabrication_lines import (
     source_units,
 )
 from evals.scorers._fabrication_metrics import metric_offenses
-from evals.scorers._fabrication_names import lowercase_stems, ordinary_word
+from evals.scorers._fabrication_names import abbreviates_source_words, lowercase_stems, ordinary_word
 from evals.scorers._fabrication_numbers import (
     career_spans,
     text_ranges,
 )
+from evals.scorers._fabrication_skills import ENGLISH_NOUN as _ENGLISH_NOUN
+from evals.scorers._fabrication_skills import (
+    a_list_item,
+    ordinary_word_after_an_abbreviation,
+)
+from evals.scorers._fabrication_skills import unknown_skill as _unknown_skill
 from evals.scorers._fabrication_traps import trap_offenses
 from evals.scorers._fabrication_words import copied_from_jd, stems_and_parts
 
@@ -155,8 +165,10 @@ def _skills(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str, s
         if _only_inside_a_name(m.canonical, src.text):  # "SQL" where the source only says "MQL-to-SQL"
             found.append(("skill", m.raw, f"the source names {m.canonical!r} only inside another name"))
             continue
-        if mentions(src.text, m.canonical) or _restated_skill(m.raw, src):
+        if mentions(src.text, m.canonical) or _restated_skill(m.raw, src, listed=a_list_item(text)):
             continue
+        if ordinary_word_after_an_abbreviation(m.raw, text[: m.start], src):
+            continue  # "IV Access": access to a vein, not Microsoft Access
         answer = src.grounder.ground(m.canonical)
         if not answer.grounded:
             found.append(("skill", m.raw, answer.reason))
@@ -171,11 +183,17 @@ def _only_inside_a_name(canonical: str, source: str) -> bool:
     return glued and re.search(rf"(?<![\w-]){re.escape(canonical)}(?![\w-])", source) is None
 
 
-def _restated_skill(raw: str, src: _Source) -> bool:
+def _restated_skill(raw: str, src: _Source, *, listed: bool = False) -> bool:
     """A skill named in words the source uses or their families ("Cost Reduction" for "reduced
-    average part cost"), or a personal trait ("Detail-oriented"), which no source can state."""
+    average part cost"), a personal trait ("Detail-oriented"), which no source can state, or, as a
+    list item ("Coaching & mentoring"), a soft skill whose activity the source names in its own
+    words ("Mentor two trainees"); in a sentence the word may name people ("for branch leadership")."""
     canonical = SkillLexicon.default().canonical(raw)
-    return canonical in PERSONAL_TRAITS or stated_by_family(raw, src.stems, src.families)
+    return (
+        canonical in PERSONAL_TRAITS
+        or stated_by_family(raw, src.stems, src.families)
+        or (listed and soft_skill_shown(canonical, src.stems))
+    )
 
 
 def _credentials(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str, str, str]]:
@@ -202,6 +220,7 @@ def _entities(text: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str,
         and not contains_phrase(src.text, word)
         and lexicon.canonical(word) is None
         and not (word.rstrip("s").isupper() and acronym_in(word, src.text))  # "PRs": pull requests
+        and not abbreviates_source_words(word, src.text)  # "IV" for "IVs", "P&C": property and casualty
         and not ordinary_word(word, start, text, src)  # "Sales Growth", "Labor & Delivery" for "L&D"
     ]
 
@@ -225,47 +244,6 @@ def _in_text(sample: Sample, lexicon: SkillLexicon, src: _Source) -> list[Offens
                 if not (listed and kind == "entity" and _ENGLISH_NOUN.search(span))
             ]  # a skills list's Title Case "Team Leadership & Development": an English noun, no name
     return offenses
-
-
-def _unknown_skill(keyword: str, src: _Source, lexicon: SkillLexicon) -> list[tuple[str, str, str]]:
-    """A skills-list item no lexicon knows ("Eaglesoft") is still a skill: the source must state it,
-    or all of its words."""
-    if contains_phrase(src.text, keyword):
-        return []
-    if known := lexicon.find(keyword):
-        return _unknown_names_beside_skills(keyword, known, src)
-    if contains_phrase(src.text, re.sub(r"\b[A-Z][a-z]+\s+(?=\d)", "", keyword)):
-        return []  # "Section 504 plans", "Form 1099 preparation": a numbered rule named in full
-    words = content_words(without_quantities(keyword))
-    if all(w in src.stems for w in words) or (
-        keyword.rstrip("s").isupper() and acronym_in(keyword, src.text)
-    ):
-        return []
-    if stated_by_family(keyword, src.stems, src.families):
-        return []
-    answer = src.grounder.ground(keyword)  # "CAD software" for SolidWorks; or close in meaning
-    return [] if answer.grounded else [("skill", keyword, answer.reason)]
-
-
-_ENGLISH_NOUN = re.compile(
-    r"(?i)(?:tion|sion|ment|ness|ity|ance|ence|ship|ing|ics|ogy|ure|form|system|tool|service)s?$"
-)
-
-
-def _unknown_names_beside_skills(keyword: str, known: list[Any], src: _Source) -> list[tuple[str, str, str]]:
-    """ "Workday Payroll" where only "Payroll" is a known skill: the item's other capitalised words
-    name a product too, and the source must name it ("Workday" is no ordinary word)."""
-    rest = keyword
-    for m in sorted(known, key=lambda m: m.start, reverse=True):
-        rest = rest[: m.start] + " " * (m.end - m.start) + rest[m.end :]
-    return [
-        ("skill", m.group(0), "the source never names this product")
-        for m in re.finditer(r"(?<![\w-])[A-Z][A-Za-z0-9+#]*[a-z][A-Za-z0-9+#]*(?![\w-])", rest)
-        if m.group(0).lower() not in STOPWORDS
-        and not _ENGLISH_NOUN.search(m.group(0))  # "Development", "Reduction", "Platforms": no product
-        and not contains_phrase(src.text, m.group(0))
-        and not ordinary_word(m.group(0), m.start(), rest, src)
-    ]
 
 
 def _proper_names(text: str) -> list[tuple[int, str]]:
