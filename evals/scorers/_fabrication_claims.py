@@ -49,7 +49,7 @@ _LEADS_STEMS = LEADERSHIP_STEMS | frozenset(
     stem(w) for w in "manager director supervisor head chief lead leader principal captain".split()
 )
 _MULTIPLE_STEMS = {stem(w): w for w in ("doubled", "tripled")}
-_PRAISE_STEMS = frozenset(stem(w) for w in ("expert", "expertise"))
+_PRAISE_STEMS = frozenset(stem(w) for w in ("expert", "expertise", "strongest"))
 # Verbs of credit: on a line whose source line gives no credit, each is a claim.
 _CREDIT_STEMS = frozenset(
     stem(w)
@@ -87,6 +87,8 @@ def claim_offenses(text: str, src: ClaimSource, lexicon: SkillLexicon) -> list[t
         if word not in claimed:
             continue
         claimed.discard(word)
+        if _said_of_others(text, m.start(), m.end()):
+            continue  # "Trained new hires", "newly hired technologists", "best practices"
         after = _clause_after(text, m.end())
         plain = word in LEADERSHIP_STEMS and word not in _CREDIT_STEMS
         if plain and not _PEOPLE.search(after) and _restated_line(set(words) - LEADERSHIP_STEMS, src):
@@ -97,6 +99,7 @@ def claim_offenses(text: str, src: ClaimSource, lexicon: SkillLexicon) -> list[t
             continue  # "led small-group lessons" for "taught small-group lessons"
         found.append(("claim", m.group(0), "the source never claims this"))
     found += _credit_on_a_line_without_it(text, set(words), src) + _award_titles(text, src)
+    found += _won_on_a_line_without_it(text, set(words), src) + _teaching_role(text, src)
     return found + _raised_standing(text, src)
 
 
@@ -166,7 +169,12 @@ def _praises_a_stated_skill(text: str, at: int, src: ClaimSource, lexicon: Skill
     clause = re.split(r"[;.]", text[at:], maxsplit=1)[0]
     before = re.split(r"[;.,]", text[:at])[-1]
     named = {m.canonical for m in lexicon.find(before + " " + clause)}
-    return bool(named & src.skills)
+    if named & src.skills:
+        return True
+    # "Expert in technical discovery, tailored demonstrations and proof-of-concept execution": praise of
+    # what the source's own words say the candidate does (at least three, and seven in ten of them).
+    praised = [w for w in content_words(without_quantities(clause))[1:] if w not in _PRAISE_STEMS]
+    return len(praised) >= 3 and sum(w in src.stems for w in praised) >= 0.7 * len(praised)
 
 
 def _restated_line(others: set[str], src: ClaimSource) -> list[int]:
@@ -216,3 +224,55 @@ _SUPPORTING_RE = re.compile(
 def _closest_clause(line: str, words: set[str]) -> str:
     clauses = [c for c in re.split(r";\s|\.\s", line) if c.strip()] or [line]
     return max(clauses, key=lambda c: len(set(content_words(c)) & words))
+
+
+# A claim word that names other people or a set phrase, not the candidate's credit: "new hires",
+# "newly hired technologists", "engineering hires", "best practices".
+_OTHERS_BEFORE = re.compile(r"(?i)\b(?:new|newly|recent|recently|incoming|future|[a-z]+ing)\s+$")
+_SET_PHRASE = re.compile(r"(?i)^best\s+practices?\b")
+
+
+def _said_of_others(text: str, start: int, end: int) -> bool:
+    word = text[start:end].lower()
+    if word.startswith("hire") and _OTHERS_BEFORE.search(text[:start]):
+        return True
+    return _SET_PHRASE.match(text[start:]) is not None
+
+
+# Winning a grant, a contract or a deal is credit: the line it restates must state a win, or the
+# writing or securing of it ("Won ... grant" for "Secured ... grant"), not managing what was won.
+_WON_RE = re.compile(r"(?i)\b(?:won|secured|landed)\b")
+_WON_SAID = re.compile(
+    r"(?i)\b(?:won|win|wins|winning|secured|secure|landed|awarded|wrote|written|write|writes|authored"
+    r"|brought in|raised|closed)\b"
+)
+
+
+def _won_on_a_line_without_it(text: str, words: set[str], src: ClaimSource) -> list[tuple[str, str, str]]:
+    """ "Wrote and won a $480,000 grant" for "Manage our ... grant ($480,000)": a win claimed on a
+    line whose restated source lines state no win, writing or securing of it."""
+    m = _WON_RE.search(text)
+    if m is None:
+        return []
+    restated = _restated_line(words - LEADERSHIP_STEMS, src)
+    if not restated or any(_WON_SAID.search(src.line_texts[i]) for i in restated):
+        return []
+    return [("claim", m.group(0), "the line it restates gives no such credit")]
+
+
+# A role of teaching others ("IV-room trainer for all new technicians", "preceptor"): the source must
+# name the role, or say the candidate teaches someone ("Precept new-graduate therapists", "Trained new
+# agents"), not that the candidate was trained ("Trained in tech-check-tech", "trained, not signed off").
+_TEACHING_ROLE_RE = re.compile(r"(?i)\b(?:trainer|instructor|preceptor)s?\b")
+_TEACHES_RE = re.compile(
+    r"(?i)(?<!been )(?<!was )(?<!were )(?<!being )(?<!got )"
+    r"\b(?:train|trains|trained|training|teach|teaches|taught|teaching|precept\w*|instruct\w*|coach\w*"
+    r"|mentor\w*|orient|orients|oriented|onboard\w*)[ \t]+(?!(?:in|on|as|at|for|under|by|to|with|and)\b)[a-z]"
+)
+
+
+def _teaching_role(text: str, src: ClaimSource) -> list[tuple[str, str, str]]:
+    m = _TEACHING_ROLE_RE.search(text)
+    if m is None or _TEACHING_ROLE_RE.search(src.text) or _TEACHES_RE.search(src.text):
+        return []
+    return [("claim", m.group(0), "the source never says the candidate teaches others")]

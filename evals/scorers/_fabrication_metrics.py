@@ -12,6 +12,7 @@ turns two figures the source states into a change it never states ("CSAT raised 
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from typing import Any, Protocol
 
 from app.grounding import (
@@ -20,11 +21,19 @@ from app.grounding import (
     SkillLexicon,
     content_words,
     find_quantities,
+    normalize_text,
     without_quantities,
+)
+from evals.scorers._fabrication_changes import (
+    change_invented,
+    hedged_change_fits,
+    level_as_change,
+    own_share_fits,
+    points_fit,
+    scope_widened,
 )
 from evals.scorers._fabrication_numbers import (
     arithmetic_fits,
-    change_invented,
     listed_counts,
     measure_dropped,
     percent_change_fits,
@@ -56,7 +65,9 @@ def metric_offenses(text: str, src: MetricSource, lexicon: SkillLexicon) -> list
         if not any(q.matches(k) for k in src.quantities):
             if not _derived(text, q, words, src):
                 found.append(("metric", _original_span(text, q.raw), _unstated(text, q, src)))
-        elif not _on_a_line_restated(q, words, src) and not _derived(text, q, words, src):
+        elif not (_on_a_line_restated(q, words, src) or _range_stated(text, q, src)) and not _derived(
+            text, q, words, src
+        ):
             found.append(("metric", _original_span(text, q.raw), "the source states it of something else"))
         else:
             found += _qualified_otherwise(text, q, words, src)
@@ -83,6 +94,10 @@ def _qualified_otherwise(
     sharing = [src.line_texts[i] for i, line in enumerate(src.lines) if line & words]
     if target_as_result(text, q, restated or sharing):
         return [("metric", span, "the source states this as a target, not a result")]
+    if level_as_change(text, q, restated or sharing):
+        return [("metric", span, "the source states this as a level, not the size of a change")]
+    if (wide := scope_widened(text, q, restated or sharing)) is not None:
+        return [("metric", span, f"the source states this of a narrower scope than {wide!r}")]
     if (lost := measure_dropped(text, q, restated)) is not None:
         return [("metric", span, f"the source's {lost!r} is dropped from this number")]
     return []
@@ -104,6 +119,8 @@ def _derived(text: str, q: Quantity, words: set[str], src: MetricSource) -> bool
     if q.value == 1 and q.raw == "1" and any(re.search(r"(?i)\bone\b", line) for line in restated):
         return True  # "1 week in 5" for "one week in five": the word "one" is no quantity of its own
     if percent_change_fits(q, restated) or arithmetic_fits(q, text, restated):
+        return True
+    if hedged_change_fits(q, text, restated) or points_fit(q, text, restated) or own_share_fits(q, text):
         return True
     return q.unit == "" and q.value.is_integer() and int(q.value) in listed_counts(restated)
 
@@ -134,6 +151,29 @@ def _on_a_line_restated(q: Quantity, words: set[str], src: MetricSource) -> bool
     if not sharing:
         return True
     return any(q.matches(k) for i in sharing for k in src.line_quantities[i])
+
+
+_RANGE_GAP = re.compile(r"\s*[-–—]\s*")
+
+
+def _range_stated(text: str, q: Quantity, src: MetricSource) -> bool:
+    """ "$25M–$250M revenue" for the source's "with $25M–$250M in annual revenue": one end of a range
+    whose other end the source states beside it on one line; two figures together ground each other
+    wherever the output line puts them."""
+    found = find_quantities(text)
+    norm = normalize_text(text)
+    ends = [
+        b if a.start == q.start else a
+        for a, b in pairwise(found)
+        if q.start in (a.start, b.start) and _RANGE_GAP.fullmatch(norm[a.end : b.start])
+    ]
+    return any(
+        (q.matches(a) and e.matches(b)) or (e.matches(a) and q.matches(b))
+        for text_line, line in zip(src.line_texts, src.line_quantities, strict=True)
+        for a, b in pairwise(line)
+        for e in ends
+        if _RANGE_GAP.fullmatch(normalize_text(text_line)[a.end : b.start])
+    )
 
 
 def _is_year(value: float, src_dates: list[Any]) -> bool:

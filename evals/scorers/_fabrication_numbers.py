@@ -31,6 +31,7 @@ from app.grounding import (
     normalize_text,
     parse_date,
 )
+from evals.scorers._fabrication_changes import before_after
 
 _YEARS_AFTER = re.compile(r"^\s*\+?\s*(?:and a half\s+)?(?:full\s+|more\s+|plus\s+)?-?(?:years?|yrs?)\b")
 _LAST_BEFORE = re.compile(r"\b(?:last|past|first|previous|recent)\s*$")
@@ -95,13 +96,28 @@ def text_ranges(text: str) -> list[tuple[str, str | None]]:
     return found
 
 
+# A count of years with "years" left out, after a sentence that said it: "Eleven years in hotels,
+# including five as manager", "fourteen years, the last eight in middle market", "nearly seven of them".
+_ELLIPSIS_AFTER = re.compile(
+    r"^\s*(?:\+\s*|-plus\s+)?(?:of (?:them|those)\b|as\b|in\b|at\b|on\b|with\b|before\b)"
+)
+
+
 def years_claimed(text: str, q: Quantity) -> bool:
-    """Whether `q` counts years: "14 years", "11+ years", "the last five" in a sentence about years."""
+    """Whether `q` counts years: "14 years", "11+ years", "the last five" in a sentence about years,
+    "including five as manager" after a sentence's "Eleven years"."""
     norm = normalize_text(text)
     if _YEARS_AFTER.match(norm[q.end :]):
         return True
     sentence_end = norm.find(".", q.end)
-    sentence = norm[norm.rfind(".", 0, q.start) + 1 : sentence_end if sentence_end > 0 else None]
+    start = norm.rfind(".", 0, q.start) + 1
+    sentence = norm[start : sentence_end if sentence_end > 0 else None]
+    if (
+        q.unit == ""
+        and _ELLIPSIS_AFTER.match(norm[q.end :])
+        and re.search(r"\byears?\b", norm[start : q.start])
+    ):
+        return True
     return bool(_LAST_BEFORE.search(norm[: q.start])) and re.search(r"\byears?\b", sentence) is not None
 
 
@@ -118,20 +134,6 @@ def years_fit(text: str, q: Quantity, spans: list[tuple[float, float]]) -> bool:
         if shortest - 1.5 <= n <= longest + 1:
             return True
     return False
-
-
-_TO_GAP = re.compile(r"\s*(?:[a-z%$/.]+\s+){0,3}(?:to|→|->|down to|up to)\s*", re.IGNORECASE)
-
-
-def before_after(line: str) -> list[tuple[float, float]]:
-    """The (before, after) pairs a line states: "from two days to one", "from 12% to 27%", "35 → 9"."""
-    norm = normalize_text(line)
-    found = [(q.start, q.end, q.value) for q in find_quantities(line)]
-    found += [(m.start(), m.end(), 1.0) for m in re.finditer(r"\bone\b", norm)]
-    found.sort()
-    return [
-        (a, b) for (_, a_end, a), (b_start, _, b) in pairwise(found) if _TO_GAP.fullmatch(norm[a_end:b_start])
-    ]
 
 
 _TIME_UNITS = {"second": 1 / 60, "sec": 1 / 60, "minute": 1.0, "min": 1.0, "hour": 60.0, "hr": 60.0,
@@ -288,8 +290,13 @@ def qualifier_moved(text: str, q: Quantity, lines: Iterable[str]) -> bool:
 
 
 _TARGET_WORDS = r"(?:plan|target|goal|quota|forecast|budget(?:ed)?|projected|projection)"
-_TARGET_OF = re.compile(rf"(?i)\b{_TARGET_WORDS}\s+(?:of|was|at)\s+$")
-_TARGET_AFTER = re.compile(rf"(?i)^[\s-]*(?:[a-z]+[\s-]+)?{_TARGET_WORDS}\b")
+# "a goal of $6.5M", "raised toward $6.5M": the number is the target the words before it name.
+_TARGET_OF = re.compile(rf"(?i)\b(?:{_TARGET_WORDS}\s+(?:of|was|at)|towards?(?:\s+(?:a|an|the))?)\s+$")
+# "$6.5M goal", "the unit's 85% renewal retention goal": up to three words before the target word.
+_TARGET_AFTER = re.compile(
+    rf"(?i)^[\s-]*(?:(?!(?:against|vs|versus|over|above|below|under|toward|towards|of|beat|exceed)\b)[a-z']+[\s-]+)"
+    rf"{{0,3}}?{_TARGET_WORDS}\b"
+)
 
 
 def target_as_result(text: str, q: Quantity, lines: Iterable[str]) -> bool:
@@ -325,27 +332,4 @@ def measure_dropped(text: str, q: Quantity, lines: Iterable[str]) -> str | None:
         for lost in dropped_qualifiers(line, text):
             if _MEASURE_KEYS.match(lost.key) and any(q.matches(n) for n in lost.quantities):
                 return lost.raw
-    return None
-
-
-_CHANGE_RE = re.compile(
-    r"(?i)\b(?:raised|rose|increased|grew|lifted|improved|boosted|cut|reduced|lowered|dropped|decreased"
-    r"|fell|went|moved|climbed|down|up)\b[^.;]{0,60}?\bfrom\s"
-)
-
-
-def change_invented(
-    text: str, lines: Iterable[str], source_lines: Iterable[str]
-) -> tuple[str, float, float] | None:
-    """ "CSAT raised from 92% to 94%" for "CSAT steady between 92% and 94%": a before and an after the
-    source states as numbers, but never as a change (on any line)."""
-    stated = {pair for line in source_lines for pair in before_after(line)}
-    restated = list(lines)
-    values = [{k.value for k in find_quantities(line)} for line in restated]
-    for clause in re.split(r";\s|\.\s|\.$", text):
-        if not _CHANGE_RE.search(clause):
-            continue  # "ranges from $150,000 to $2.1M", "eight to ten procedures": a range, not a change
-        for a, b in before_after(clause):
-            if (a, b) not in stated and any(a in v and b in v for v in values):
-                return clause.strip(), a, b
     return None
