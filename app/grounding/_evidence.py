@@ -8,6 +8,7 @@ also knows categories (Git is a kind of version control) plugs in there.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +38,17 @@ _EVIDENCE_KEYS = {
 # (line text, phrase) -> whether the line grounds the phrase.
 LineMatcher = Callable[[str, str], bool]
 _SKIP_TOP = {"basics.name", "basics.email", "basics.phone", "basics.url", "meta", "$schema", "references"}
+# A part of a line that states something as not (or no longer) held: "working toward MISRA C",
+# "CRDE - coursework started", "NRP (lapsed 2019)", "ARM: two of three courses completed".
+_UNSETTLED = re.compile(
+    r"\b(?:working towards?|pursuing|studying for|preparing for|in pursuit of|in progress|in-progress|"
+    r"coursework (?:started|underway|in progress)|not yet (?:held|certified|licensed|scheduled|passed|taken)|"
+    r"lapsed|expired|\w+ of \w+ (?:courses|exams|parts|modules|sections) (?:completed|passed|done))\b",
+    re.IGNORECASE,
+)
+# Fields that give an entry's issuer, dates or status, not what the entry says it shows.
+_STATUS_KEYS = {"issuer", "date", "startDate", "endDate", "status", "fluency", "level"}
+_PARTS = re.compile(r"\s*(?:[;·•|]|(?<=[.!?])\s)\s*")
 
 
 def path_str(path: tuple[str | int, ...]) -> str:
@@ -112,11 +124,35 @@ class EvidenceMap:
         )
 
 
+def settled_text(text: str) -> str:
+    """`text` without the parts of it that state something as in progress, lapsed or expired: such a
+    part evidences no requirement (a credential one is working toward is not held)."""
+    if not _UNSETTLED.search(text):
+        return text
+    return " · ".join(part for part in _PARTS.split(text) if part and not _UNSETTLED.search(part))
+
+
+def _unsettled_entries(resume: dict[str, Any]) -> list[str]:
+    """Entries a short field of which gives their status as lapsed or in progress ("NRP", issuer
+    "lapsed"): the paths of those entries (with the "." or "[" that ends them), none of whose lines
+    evidences anything."""
+    out = []
+    for path, text in iter_strings(resume):
+        if len(path) > 1 and path[-1] in _STATUS_KEYS and _UNSETTLED.search(text):
+            parent = path_str(path[:-1])
+            out += [parent + ".", parent + "["]
+    return out
+
+
 def map_evidence(
     resume: dict[str, Any], requirements: list[Requirement], *, matcher: LineMatcher = mentions
 ) -> EvidenceMap:
     """Which lines evidence each requirement, by `matcher` (the lexical `mentions` by default)."""
-    lines = evidence_lines(resume)
+    lapsed = _unsettled_entries(resume)
+    lines = [
+        (path, "" if any(path.startswith(e) for e in lapsed) else settled_text(text))
+        for path, text in evidence_lines(resume)
+    ]
     emap = EvidenceMap(requirements)
     for req in requirements:
         shown: dict[str, list[str]] = {}

@@ -57,7 +57,20 @@ def skill_canonicals(text: str) -> set[str]:
 
 @lru_cache(maxsize=8192)
 def _skill_set(text: str) -> frozenset[str]:  # a resume line is asked about every requirement
-    return frozenset(m.canonical for m in _lexicon().find(text))
+    lexicon = _lexicon()
+    return frozenset(m.canonical for m in lexicon.find(text) if not _compound_tail(text, m, lexicon))
+
+
+_ACRONYM_BEFORE = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Z0-9]{1,7})[ -]$")
+
+
+def _compound_tail(text: str, mention: SkillMention, lexicon: SkillLexicon) -> bool:
+    """A one-letter skill written right after an acronym no skill names is the tail of a name of its
+    own: "MISRA C" is a coding standard, read whole as the JD analyst reads it, not the skill C."""
+    if len(mention.raw) != 1:
+        return False
+    before = _ACRONYM_BEFORE.search(text, 0, mention.start)
+    return before is not None and lexicon.canonical(before.group(1)) is None
 
 
 @lru_cache(maxsize=16384)
@@ -94,12 +107,25 @@ def mentions(text: str, phrase: str) -> bool:
     return _mentions_one(text, phrase)
 
 
+_GLOSSED = re.compile(r"(?P<long>[A-Za-z].*?)\s*\((?P<acr>[A-Z][A-Z0-9&]{1,7})\)?")
+
+
 def _mentions_one(text: str, phrase: str) -> bool:
+    glossed = _GLOSSED.fullmatch(phrase.strip())
+    if glossed and glossed.group("acr") != phrase.strip():
+        # "Certified Fund Raising Executive (CFRE)": the acronym, or every word it abbreviates (a
+        # skill inside, "SOLIDWORKS" of "Certified SOLIDWORKS Professional", is not the credential)
+        long = glossed.group("long")
+        return (
+            _mentions_one(text, glossed.group("acr"))
+            or contains_phrase(text, long)
+            or _words_in_one_sentence(text, long)
+        )
     lexicon = _lexicon()
     canonical = lexicon.canonical(phrase)
     if canonical is not None:  # the lexicon knows its exact-case forms: "Go" is not "go to market"
         return canonical in _skill_set(text) or _stem_match(text, canonical, lexicon)
-    if contains_phrase(text, phrase) or _degree_match(text, phrase):
+    if contains_phrase(text, phrase) or _degree_match(text, phrase) or _acronym_match(text, phrase):
         return True
     phrase_mentions = lexicon.find(phrase)
     phrase_skills = {m.canonical for m in phrase_mentions}
@@ -113,6 +139,39 @@ def _mentions_one(text: str, phrase: str) -> bool:
     if not words:
         return False
     return _words_in_one_sentence(text, phrase)
+
+
+_ACRONYM = re.compile(r"[A-Z][A-Z&]{1,6}")
+_CONNECTORS = frozenset("of and for in on & the to".split())
+_WORD = re.compile(r"[A-Za-z][\w'.&-]*|&")
+
+
+def _acronym_match(text: str, acronym: str) -> bool:
+    """An acronym or form number the text writes in the plural ("IVs" for "IV", "941s" for "941") or spells out in capitalised words
+    ("Certified Nursing Assistant" for "CNA", of three letters or more); small words between
+    them ("Associate in Risk Management" for "ARM") give no letter."""
+    if not _ACRONYM.fullmatch(acronym) and not re.fullmatch(r"\d{3,5}", acronym):
+        return False
+    if re.search(rf"(?<![A-Za-z0-9]){re.escape(acronym)}s(?![A-Za-z0-9])", text):
+        return True
+    letters = acronym.replace("&", "").lower()
+    if len(letters) < 3 or not letters.isalpha():
+        return False  # two capitalised words spell too many two-letter acronyms ("Excel VBA": EV)
+    words = [w.group() for w in _WORD.finditer(text)]
+    for i, word in enumerate(words):
+        if not word[0].isupper() or word[0].lower() != letters[0]:
+            continue
+        got, j = "", i
+        while j < len(words) and len(got) < len(letters):
+            w = words[j]
+            if w[0].isupper():
+                got += w[0].lower()
+            elif w.lower() not in _CONNECTORS:
+                break
+            j += 1
+        if got == letters and words[j - 1][0].isupper():
+            return True
+    return False
 
 
 def _words_in_one_sentence(text: str, phrase: str) -> bool:

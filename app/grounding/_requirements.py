@@ -101,12 +101,37 @@ def _logical_lines(text: str) -> list[str]:
     return out
 
 
+def _posting_header(lines: list[str]) -> int:
+    """How many lines open the posting as its header: title, employer, place, schedule ("Senior Data
+    Engineer" / "Acme Health · Remote (US)"), a block of at most four short lines, no bullet, no
+    heading, no sentence, set off by a blank line before the body. A header states the job, not what
+    it asks ("on-site, 4 days/week" is no requirement)."""
+    block = 0
+    while block < len(lines) and lines[block].strip():
+        block += 1
+    if not 1 <= block <= 4 or block == len(lines) or not any(x.strip() for x in lines[block:]):
+        return 0
+    head = lines[:block]
+    if any(
+        x.lstrip()[:1] in "-*•·▪➢#" or _is_heading_cue(x) or len(x.split()) > 16 or x.rstrip()[-1:] in ".!?"
+        for x in head
+    ):  # a sentence is the body already: "We are hiring a Python developer."
+        return 0
+    return block
+
+
+def _is_heading_cue(line: str) -> bool:
+    stripped = line.strip().strip("*_#").strip()
+    return stripped.endswith(":") or _section_kind(stripped) in (MUST, NICE)
+
+
 def extract_requirements(jd_text: str, lexicon: SkillLexicon | None = None) -> list[Requirement]:
     """Requirements in JD order, de-duplicated; a must-have mention wins over a nice-to-have one."""
     lexicon = lexicon or SkillLexicon.default()
     found: dict[str, Requirement] = {}
     section: str | None = None
-    for raw_line in _logical_lines(strip_invisible(jd_text)):
+    lines = _logical_lines(strip_invisible(jd_text))
+    for raw_line in lines[_posting_header(lines) :]:
         line = raw_line.strip().lstrip("-*•·▪➢>").strip()
         if not line:
             continue
