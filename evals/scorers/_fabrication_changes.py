@@ -145,7 +145,7 @@ def level_as_change(text: str, q: Quantity, lines: Iterable[str]) -> bool:
     said = normalize_text(text)
     if not _RAISED_BY.search(said[: q.start]):
         return False
-    stating = [line for line in lines if any(q.matches(k) for k in find_quantities(line))]
+    stating = _lines_stating(q, lines)
     if not stating:
         return False
     for line in stating:
@@ -154,6 +154,11 @@ def level_as_change(text: str, q: Quantity, lines: Iterable[str]) -> bool:
             if q.matches(k) and (_BY_BEFORE.search(norm[: k.start]) or _CHANGE_AFTER.match(norm[k.end :])):
                 return False
     return True
+
+
+def _lines_stating(q: Quantity, lines: Iterable[str]) -> list[str]:
+    """The restated source lines that state the figure `q`."""
+    return [line for line in lines if any(q.matches(k) for k in find_quantities(line))]
 
 
 # Scopes wider than one person's or one group's: "the department's", "pharmacy-wide", "overall".
@@ -176,7 +181,7 @@ def scope_widened(text: str, q: Quantity, lines: Iterable[str]) -> str | None:
     wide = _WIDE.search(clause)
     if wide is None:
         return None
-    stating = [line for line in lines if any(q.matches(k) for k in find_quantities(line))]
+    stating = _lines_stating(q, lines)
     if not stating:
         return None
     for line in stating:
