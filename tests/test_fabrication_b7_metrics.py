@@ -191,3 +191,15 @@ def test_a_teaching_role_needs_the_source_to_teach_someone() -> None:
         "Preceptor for new-graduate technicians (5 so far); automated cell counting (pilot, 2023).",
     ]))  # fmt: skip
     assert not _kinds(honest, teacher, "claim")
+
+
+def test_a_budget_restated_with_its_word_before_the_number_is_no_result() -> None:
+    """ "Own ... and budget for a $2.4M annual program" restates "a $2.4M annual program budget": the
+    target word stands a few words before the number; "helping raise $2.4M" still states a goal as a
+    result, and so does "beat the plan by closing $2.4M" (a result word between)."""
+    src = "Own campaign management for a $2.4M annual program budget across paid search and email."
+    assert not _metrics("Own campaign management and budget for a $2.4M annual program across paid search.", src)
+    assert ("metric", "$2.4M") in _metrics("Generated $2.4M across paid search and email.", src)
+    goal = "Member of the library fundraising committee ($2.4M goal; $2.1M raised so far)."
+    assert ("metric", "$2.4M") in _metrics("Library fundraising committee member, helping raise $2.4M.", goal)
+    assert ("metric", "$2.4M") in _metrics("Library fundraising committee member: beat the plan by closing $2.4M.", goal)

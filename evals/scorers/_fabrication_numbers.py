@@ -292,6 +292,15 @@ def qualifier_moved(text: str, q: Quantity, lines: Iterable[str]) -> bool:
 _TARGET_WORDS = r"(?:plan|target|goal|quota|forecast|budget(?:ed)?|projected|projection)"
 # "a goal of $6.5M", "raised toward $6.5M": the number is the target the words before it name.
 _TARGET_OF = re.compile(rf"(?i)\b(?:{_TARGET_WORDS}\s+(?:of|was|at)|towards?(?:\s+(?:a|an|the))?)\s+$")
+# "budget for a $2.4M annual program": the target word a few words before the number, with no word
+# between that makes the number a result or a comparison ("plan by closing $2.4M" is a result).
+_RESULT_OR_COMPARISON = (
+    r"against|vs|versus|over|above|below|under|beat\w*|exceed\w*|hit\w*|reach\w*|achiev\w*|deliver\w*"
+    r"|generat\w*|clos\w*|made|making|won|raised|rais\w*|brought|by"
+)
+_TARGET_NEAR = re.compile(
+    rf"(?i)\b{_TARGET_WORDS}\s+(?:(?!(?:{_RESULT_OR_COMPARISON})\b)[a-z']+\s+){{1,3}}$"
+)
 # "$6.5M goal", "the unit's 85% renewal retention goal": up to three words before the target word.
 _TARGET_AFTER = re.compile(
     rf"(?i)^[\s-]*(?:(?!(?:against|vs|versus|over|above|below|under|toward|towards|of|beat|exceed)\b)[a-z']+[\s-]+)"
@@ -305,16 +314,19 @@ def target_as_result(text: str, q: Quantity, lines: Iterable[str]) -> bool:
     something else (not "of the 450-hire plan")."""
     stating = [line for line in lines if any(q.matches(k) for k in find_quantities(line))]
     said = normalize_text(text)
-    if not stating or _TARGET_OF.search(said[: q.start]) or _TARGET_AFTER.match(said[q.end :]):
+    if not stating or _said_of_a_target(said, q):
         return False  # "93% of the 450-hire plan": the output says it of the plan too
     for line in stating:
         norm = normalize_text(line)
         for k in find_quantities(line):
-            if q.matches(k) and not (
-                _TARGET_OF.search(norm[: k.start]) or _TARGET_AFTER.match(norm[k.end :])
-            ):
+            if q.matches(k) and not _said_of_a_target(norm, k):
                 return False
     return True
+
+
+def _said_of_a_target(norm: str, q: Quantity) -> bool:
+    before, after = norm[: q.start], norm[q.end :]
+    return bool(_TARGET_OF.search(before) or _TARGET_NEAR.search(before) or _TARGET_AFTER.match(after))
 
 
 # What a number measures, dropped: "p99 latency" as "latency", "median first reply time" as "first
